@@ -1,0 +1,1 @@
+"""Comparing articles: aligned statements, claims, entities."""

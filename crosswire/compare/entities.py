@@ -1,0 +1,276 @@
+"""Named entities of a story, merged across articles and spellings.
+
+spaCy's small model finds the mentions; this module decides which mentions are the same thing.
+Rules, in order (each needs evidence, so two people who share a surname stay apart):
+1. mentions with the same normalised surface form are one group, whatever label spaCy gave each
+   time (it tags "Pompeo" PERSON, ORG and GPE in one article); the group's type is the majority label;
+2. two-or-more-word person names merge when every word matches, allowing one typo per word of five
+   letters or more ("Sergey"/"Sergei", "Guiado"/"Guaido": one substitution or transposition);
+3. a bare surname joins the unique full name ending with it in the story; when several full names
+   share it, the one named in the same article, if only one is; otherwise it stays on its own;
+4. a bare first name joins the unique full name starting with it (when it is the only such name);
+5. an acronym in brackets ("Intermediate-Range Nuclear Forces (INF) Treaty") is an alias of the long
+   form, and generic trailing words ("treaty", "agreement") do not separate a name from its short form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from ..records import Article, Entity
+
+# Labels kept: people, organisations, places, treaties/laws and named events. NORP ("Russian") is a
+# nationality adjective far more often than an entity a reader looks up, so it is left out.
+KEPT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "LAW", "EVENT")
+_PREFIX = re.compile(r"^(?:the|a|an)\s+", re.I)
+_TITLES = frozenset(
+    "mr mrs ms miss dr prof president sen senator rep gov governor gen general pope king queen prince "
+    "secretary minister fm pm chancellor judge justice sir lady lord rev mayor".split()
+)
+# Words that name the kind of thing and are often dropped: "New START Treaty" = "New START".
+_GENERIC_TAIL = frozenset("treaty accord accords agreement agreements act deal pact convention".split())
+_ACRONYM_IN_BRACKETS = re.compile(r"\s*\(([A-Z][A-Z0-9&.-]{1,9})\)?\s*")
+_TITLE_BEFORE = re.compile(r"\b(?:Secretary|Minister|Ministry|Department|Secretary-General) of (?:the )?$")
+# A word typo is tolerated only on words this long: short names differ by one letter too often
+# ("Kim Jong Un"/"Kim Jong Il", "Ali"/"Eli").
+_MIN_TYPO_LEN = 5
+
+
+@dataclass
+class _Group:
+    key: str
+    forms: Counter = field(default_factory=Counter)  # surface form -> mentions
+    labels: Counter = field(default_factory=Counter)
+    articles: dict[str, None] = field(default_factory=dict)  # ordered set
+    first: tuple[int, int] = (1 << 30, 0)  # (article order, char offset) of the first mention
+
+    @property
+    def type(self) -> str:
+        return self.labels.most_common(1)[0][0]
+
+    @property
+    def words(self) -> list[str]:
+        return self.key.split()
+
+    def absorb(self, other: _Group) -> None:
+        self.forms.update(other.forms)
+        self.labels.update(other.labels)
+        for a in other.articles:
+            self.articles.setdefault(a, None)
+        self.first = min(self.first, other.first)
+
+
+def _clean_surface(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"(?:'s|’s|'|’)$", "", text)
+    text = _PREFIX.sub("", text)
+    return text.strip(" ,.;:-–—\"“”'‘")
+
+
+def _strip_titles(words: list[str]) -> list[str]:
+    while len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
+        words = words[1:]
+    return words
+
+
+def _key(surface: str) -> tuple[str, str | None]:
+    """Normalised key of a surface form, and an acronym given in brackets inside it, if any."""
+    acronym = None
+    m = _ACRONYM_IN_BRACKETS.search(surface)
+    if m:
+        acronym = m.group(1).replace(".", "")
+        surface = (surface[: m.start()] + " " + surface[m.end() :]).strip()
+    words = _strip_titles(surface.replace("’", "'").split())
+    while len(words) > 1 and words[-1].lower() in _GENERIC_TAIL:
+        words = words[:-1]
+    return " ".join(w.lower() for w in words).replace(".", ""), acronym
+
+
+def _plausible(surface: str) -> bool:
+    """Reject mentions that are not names: no letters, shouting words, glued tokens ("PutinLavrov")."""
+    if not any(c.isalpha() for c in surface) or len(surface) < 2:
+        return False
+    words = surface.split()
+    if len(words) == 1:
+        w = words[0]
+        if w.isupper() and len(w) > 6:  # "INCREASED" in a headline, not an acronym
+            return False
+        if re.search(r"[a-z][A-Z][a-z]", w) and not w.startswith(("Mc", "Mac")):
+            return False  # two words glued by lost whitespace
+    return not any("." in w and not w.endswith(".") and w.lower() != w.upper() and "com" in w for w in words)
+
+
+def _person_tails(docs: Sequence[Any]) -> set[str]:
+    """Keys of two- and three-word PERSON mentions, to cut "Russian FM Sergey Lavrov" down to the name."""
+    tails = set()
+    for doc in docs:
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                key = _key(_clean_surface(ent.text))[0]
+                if 2 <= len(key.split()) <= 3:
+                    tails.add(key)
+    return tails
+
+
+def _trim_to_person(surface: str, tails: set[str]) -> str:
+    words = surface.split()
+    for n in (3, 2):
+        if len(words) > n and " ".join(words[-n:]).lower() in tails:
+            return " ".join(words[-n:])
+    return surface
+
+
+def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> dict[str, _Group]:
+    groups: dict[str, _Group] = {}
+    acronyms: dict[str, str] = {}
+    tails = _person_tails(docs)
+    for order, (article, doc) in enumerate(zip(articles, docs, strict=True)):
+        for ent in doc.ents:
+            if ent.label_ not in KEPT_LABELS:
+                continue
+            if _TITLE_BEFORE.search(doc.text[max(0, ent.start_char - 30) : ent.start_char]):
+                continue  # "State" in "Secretary of State" is part of a job title
+            surface = _clean_surface(ent.text)
+            if not _plausible(surface):
+                continue
+            trimmed = _trim_to_person(surface, tails)
+            label = "PERSON" if trimmed != surface else ent.label_
+            surface = trimmed
+            if surface.count("(") > surface.count(")"):
+                surface += ")"  # spaCy often ends the entity before the closing bracket
+            key, acronym = _key(surface)
+            if not key:
+                continue
+            g = groups.setdefault(key, _Group(key))
+            g.forms[surface] += 1
+            g.labels[label] += 1
+            g.articles.setdefault(article.id, None)
+            g.first = min(g.first, (order, ent.start_char))
+            if acronym:
+                acronyms[acronym.lower()] = key
+    # An acronym seen alone ("INF") is the long form it was introduced with.
+    for short, long_key in acronyms.items():
+        if short in groups and short != long_key and long_key in groups:
+            groups[long_key].absorb(groups.pop(short))
+    _merge_initials(groups)
+    _merge_qualified_places(groups)
+    return groups
+
+
+def _merge_initials(groups: dict[str, _Group]) -> None:
+    """ "US" and "United States" are one place when exactly one long name has those initials."""
+    for short in [k for k in groups if " " not in k and 2 <= len(k) <= 5]:
+        forms = groups[short].forms
+        if not any(f.replace(".", "").isupper() for f in forms):
+            continue
+        longs = [
+            g for k, g in groups.items()
+            if len(g.words) >= 2 and "".join(w[0] for w in k.replace("-", " ").split()) == short
+        ]
+        if len(longs) == 1:
+            longs[0].absorb(groups.pop(short))
+
+
+def _merge_qualified_places(groups: dict[str, _Group]) -> None:
+    """ "Washington, DC" and "Paris, France" are the place before the comma when that is named too."""
+    for key in [k for k in groups if "," in k]:
+        head = key.split(",")[0].strip()
+        if head in groups and groups[head].type in ("GPE", "LOC", "FAC"):
+            groups[head].absorb(groups.pop(key))
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < _MIN_TYPO_LEN or a[0] != b[0]:
+        return False
+    return OSA.distance(a, b) <= 1
+
+
+def _is_person(g: _Group) -> bool:
+    return g.labels["PERSON"] > 0 and g.labels["PERSON"] * 2 >= sum(g.labels.values())
+
+
+def _merge_people(groups: dict[str, _Group]) -> None:
+    full = [g for g in groups.values() if len(g.words) >= 2 and _is_person(g)]
+    full.sort(key=lambda g: (-sum(g.forms.values()), g.first))
+    # Rule 2: spelling variants of a full name.
+    merged: list[_Group] = []
+    for g in full:
+        for m in merged:
+            if len(m.words) == len(g.words) and all(_same_word(a, b) for a, b in zip(m.words, g.words, strict=True)):
+                m.absorb(groups.pop(g.key))
+                break
+        else:
+            merged.append(g)
+    # Rules 3 and 4: bare surnames and first names.
+    singles = [g for g in list(groups.values()) if len(g.words) == 1]
+    for g in singles:
+        word = g.words[0]
+        by_last = [m for m in merged if _same_word(m.words[-1], word)]
+        target = _pick(by_last, g)
+        if target is None and _is_person(g):
+            target = _pick([m for m in merged if m.words[0] == word], g)
+        if target is not None and g.key in groups:
+            target.absorb(groups.pop(g.key))
+
+
+def _pick(candidates: list[_Group], single: _Group) -> _Group | None:
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        return None
+    # Several people share the word: only an article naming exactly one of them decides, and only
+    # when every article of the bare mention agrees.
+    choices = set()
+    for art in single.articles:
+        local = [c for c in candidates if art in c.articles]
+        if len(local) != 1:
+            return None
+        choices.add(local[0].key)
+    return next(c for c in candidates if c.key in choices) if len(choices) == 1 else None
+
+
+def _name(g: _Group) -> str:
+    """The most common full form: for people the most mentioned name of two or more words; for the
+    rest the most mentioned form without brackets, the longer on a tie."""
+    forms = list(g.forms)
+    if g.type == "PERSON":
+        full = [f for f in forms if len(_strip_titles(f.split())) >= 2]
+        name = max(full or forms, key=lambda f: g.forms[f])
+        return " ".join(_strip_titles(name.split()))
+    plain = [f for f in forms if "(" not in f] or forms
+    return max(plain, key=lambda f: (g.forms[f], len(f)))
+
+
+def extract_entities(articles: Sequence[Article], settings: Any = None, docs: Sequence[Any] | None = None) -> list[Entity]:
+    """People, organisations, places and treaties of a story, merged across articles and spellings."""
+    if not articles:
+        return []
+    if docs is None:
+        from ..nlp import spacy_model
+
+        batch = getattr(settings, "batch_size", 64)
+        docs = list(spacy_model().pipe([a.text for a in articles], batch_size=batch))
+    groups = _mentions(articles, docs)
+    _merge_people(groups)
+    order = {a.id: i for i, a in enumerate(articles)}
+    out = []
+    ranked = sorted(groups.values(), key=lambda g: (-len(g.articles), -sum(g.forms.values()), g.first))
+    surnames = {g.words[-1] for g in ranked if g.type == "PERSON"}
+    for g in ranked:
+        if "-" in g.key and g.type != "PERSON" and all(p in surnames for p in g.key.split("-")):
+            continue  # "Lavrov-Pompeo talks": two people named together, not an organisation
+        aliases = tuple(sorted(g.forms, key=lambda f: (-g.forms[f], f)))
+        arts = tuple(sorted(g.articles, key=order.__getitem__))
+        out.append(Entity(name=_name(g), type=g.type, aliases=aliases, articles=arts))
+    return out
+
+
+__all__ = ["extract_entities"]

@@ -1,0 +1,51 @@
+"""Group cleaned articles into stories (one event each) and storylines (one matter over time).
+
+`group_articles` clusters a batch; `StreamGrouper` assigns new articles to what it already holds and
+can be saved to / restored from bytes between ingest runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..records import Article
+from ..settings import Settings
+from .assemble import Grouping, build, order_key
+from .batch import profile, split_storyline, storylines
+from .space import TermSpace
+from .stream import StreamGrouper
+
+__all__ = ["Grouping", "StreamGrouper", "group_articles"]
+
+
+def group_articles(articles: Sequence[Article], settings: Settings | None = None) -> Grouping:
+    """Stories and storylines for a batch of cleaned articles (deterministic ids and order)."""
+    if not articles:
+        return Grouping((), ())
+    # Publication order (then id) fixes which article founds each group, hence the ids.
+    profiles = sorted((profile(a) for a in _unique(articles)), key=order_key)
+    space = TermSpace()
+    space.add([p.terms for p in profiles])
+    line_labels = storylines(profiles, space)
+    story_founder: dict[str, str] = {}
+    line_founder: dict[str, str] = {}
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(line_labels):
+        groups.setdefault(label, []).append(i)
+    for label, idx in groups.items():
+        members = [profiles[i] for i in idx]
+        for k, sub in enumerate(split_storyline(members, space)):
+            founder = members[sub].id
+            story_founder[members[k].id] = founder
+            line_founder[founder] = profiles[label].id
+    return build(profiles, story_founder, line_founder)
+
+
+def _unique(articles: Sequence[Article]) -> list[Article]:
+    seen: set[str] = set()
+    out = []
+    for a in articles:
+        if a.id not in seen:
+            seen.add(a.id)
+            out.append(a)
+    return out

@@ -1,0 +1,5 @@
+"""Streaming assignment (placeholder while the batch path is measured)."""
+
+
+class StreamGrouper:
+    pass

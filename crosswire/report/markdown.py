@@ -1,0 +1,152 @@
+"""The Markdown briefing: per storyline, per story — title, outlets and dates, the cited summary, who
+said what, where outlets agree and differ, the timeline, and a numbered source list."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ..records import Article, Briefing, Citation, Story, Storyline
+
+
+def _outlet(article: Article) -> str:
+    return article.source or article.id
+
+
+def _date_range(articles: Sequence[Article]) -> str:
+    dates = sorted(a.published[:10] for a in articles if a.published)
+    if not dates:
+        return ""
+    return dates[0] if dates[0] == dates[-1] else f"{dates[0]} – {dates[-1]}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+class _Sources:
+    """Numbers the articles of a story for citation markers like [1][3]."""
+
+    def __init__(self, story: Story, by_id: dict[str, Article]):
+        self.order = [by_id[a] for a in story.articles if a in by_id]
+        self.number = {a.id: i for i, a in enumerate(self.order, 1)}
+
+    def markers(self, citations: Sequence[Citation]) -> str:
+        nums = sorted({self.number[c.article] for c in citations if c.article in self.number})
+        return "".join(f"[{n}]" for n in nums)
+
+
+def _story_markdown(story: Story, by_id: dict[str, Article], level: str) -> list[str]:
+    sources = _Sources(story, by_id)
+    arts = sources.order
+    outlets = sorted({_outlet(a) for a in arts})
+    lines = [f"{level} {story.title}"]
+    facts = [x for x in (story.date, story.place) if x]
+    span = _date_range(arts)
+    if span and span not in facts:
+        facts.append(f"published {span}")
+    facts.append(", ".join(outlets))
+    lines += [f"**{' · '.join(facts)}** — {len(arts)} article{'s' if len(arts) != 1 else ''}", ""]
+    for sent in story.summary:
+        lines.append(f"{sent.text} {sources.markers(sent.citations)}")
+    if story.summary:
+        lines.append("")
+    if story.quotes:
+        lines += ["**Who said what**", ""]
+        by_speaker: dict[str, list[int]] = defaultdict(list)
+        for i, q in enumerate(story.quotes):
+            by_speaker[q.speaker or "(speaker not identified)"].append(i)
+        shown: set[int] = set()
+        for speaker, idxs in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            lines.append(f"- **{speaker}**")
+            for i in idxs:
+                if i in shown:
+                    continue
+                group = [i, *[j for j in story.quotes[i].same_as if j not in shown]]
+                shown.update(group)
+                parts = []
+                for j in group:
+                    q = story.quotes[j]
+                    text = f"\u201c{q.text}\u201d" if q.direct else q.text
+                    parts.append(f"{text} {sources.markers([Citation(q.article, q.start, q.end)])}")
+                suffix = " — *the same statement, worded differently*" if len(group) > 1 else ""
+                lines.append("  - " + " ≈ ".join(parts) + suffix)
+        lines.append("")
+    if story.claims:
+        lines += ["**Where the outlets agree and differ**", ""]
+        header = "| claim | " + " | ".join(outlets) + " | status |"
+        lines += [header, "|---|" + "---|" * len(outlets) + "---|"]
+        for claim in story.claims:
+            support = {_outlet(by_id[c.article]) for c in claim.support if c.article in by_id}
+            dispute = {_outlet(by_id[c.article]) for c in claim.dispute if c.article in by_id}
+            cells = ["✗" if o in dispute else ("✓" if o in support else "") for o in outlets]
+            status = f"**{claim.status}**" if claim.status == "disputed" else claim.status
+            text = f"**{_escape(claim.text)}**" if claim.status == "disputed" else _escape(claim.text)
+            if claim.note:
+                text += f" ({_escape(claim.note)})"
+            lines.append(f"| {text} | " + " | ".join(cells) + f" | {status} |")
+        lines.append("")
+    aliases = [e for e in story.entities if len({a.lower() for a in e.aliases} - {e.name.lower()}) and len(e.aliases) > 1]
+    spelled = [e for e in aliases if any(a.split()[-1:] != e.name.split()[-1:] for a in e.aliases if " " in a)
+               or any(a.split()[:1] != e.name.split()[:1] for a in e.aliases if " " in a)]
+    if spelled:
+        lines.append("Names: " + "; ".join(f"{', '.join(sorted(set(e.aliases)))} are one {e.type.lower()}, {e.name}" for e in spelled))
+        lines.append("")
+    if story.timeline:
+        lines += ["**Timeline**", "", "| date | event | sources |", "|---|---|---|"]
+        for event in story.timeline:
+            date = event.date or f"unresolved: {event.expression or 'no date'}"
+            lines.append(f"| {date} | {_escape(event.text)} | {sources.markers(event.citations)} |")
+        lines.append("")
+    lines.append("**Sources**")
+    lines.append("")
+    for a in arts:
+        bits = [_outlet(a)]
+        if a.title:
+            bits.append(f"*{_escape(a.title)}*")
+        if a.published:
+            bits.append(a.published[:10])
+        link = f" — <{a.url}>" if a.url else ""
+        lines.append(f"{sources.number[a.id]}. {' · '.join(bits)} (`{a.id}`){link}")
+    lines.append("")
+    return lines
+
+
+def briefing_markdown(briefing: Briefing) -> str:
+    """The whole briefing as Markdown, stories grouped by storyline."""
+    by_id = {a.id: a for a in briefing.articles}
+    stories = {s.id: s for s in briefing.stories}
+    lines = ["# Briefing", ""]
+    n_out = len({_outlet(a) for a in briefing.articles})
+    lines.append(
+        f"{len(briefing.stories)} stories from {len(briefing.articles)} articles by {n_out} outlets"
+        + (f"; {len(briefing.failures)} inputs could not be used (listed at the end)." if briefing.failures else ".")
+    )
+    lines.append("")
+    placed: set[str] = set()
+    lines_by_storyline: list[tuple[Storyline, list[Story]]] = []
+    for line in briefing.storylines:
+        members = [stories[s] for s in line.stories if s in stories]
+        if members:
+            lines_by_storyline.append((line, members))
+            placed.update(s.id for s in members)
+    loose = [s for s in briefing.stories if s.id not in placed]
+    for line, members in lines_by_storyline:
+        n_articles = sum(len(s.articles) for s in members)
+        outlets = {_outlet(by_id[a]) for s in members for a in s.articles if a in by_id}
+        if len(members) > 1:
+            lines += [
+                f"## Storyline: {line.title} — {len(members)} stories, {n_articles} articles, {len(outlets)} outlets",
+                "",
+            ]
+            for n, story in enumerate(members, 1):
+                lines += _story_markdown(story, by_id, f"### {n} ·")
+        else:
+            lines += _story_markdown(members[0], by_id, "##")
+    for story in loose:
+        lines += _story_markdown(story, by_id, "##")
+    if briefing.failures:
+        lines += ["## Inputs not used", ""]
+        lines += [f"- `{f.input}`: {f.reason}" for f in briefing.failures]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

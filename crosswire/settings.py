@@ -1,0 +1,106 @@
+"""Every knob crosswire has, with its default and its help text.
+
+Precedence: defaults, then a TOML file (`crosswire.toml` in the working folder or `--config`), then
+environment variables (`CROSSWIRE_<NAME>`), then explicit overrides (CLI flags).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+def _knob(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Typed, documented settings; pass one explicitly to every entry point."""
+
+    db_path: str = _knob("crosswire.db", "SQLite file the store keeps articles and stories in.")
+    max_file_bytes: int = _knob(
+        20_000_000, "Largest input file read (bytes); larger files become a failure instead of being loaded."
+    )
+    max_article_chars: int = _knob(
+        200_000, "Longest article body kept (characters); longer bodies are cut at a paragraph boundary."
+    )
+    min_article_chars: int = _knob(
+        40, "Shortest cleaned body that still counts as an article (characters); shorter is a failure."
+    )
+    summary_words: int = _knob(120, "Word budget of a story summary for a story of up to five articles.")
+    summary_words_per_extra_article: int = _knob(
+        10, "Extra words of summary per article beyond five, so large stories get room (capped at 2x)."
+    )
+    batch_size: int = _knob(64, "Articles per batch handed to spaCy and the sentence embedder.")
+    allow_private_urls: bool = _knob(
+        False, "Let URL fetching reach private, loopback and link-local addresses (off: refused, no SSRF)."
+    )
+    fetch_timeout: float = _knob(10.0, "Seconds before a URL fetch gives up.")
+    fetch_max_bytes: int = _knob(5_000_000, "Largest response body a URL fetch reads (bytes).")
+    max_request_bytes: int = _knob(5_000_000, "Largest HTTP request body the web app accepts (bytes).")
+    progress: bool = _knob(True, "Show progress bars on stderr for long work.")
+
+    @classmethod
+    def help(cls) -> dict[str, str]:
+        """Each setting's name and help text."""
+        return {f.name: f.metadata.get("help", "") for f in fields(cls)}
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given settings changed; None values are ignored (flag not given)."""
+        known = {f.name for f in fields(self)}
+        clean = {}
+        for key, value in overrides.items():
+            if value is None:
+                continue
+            if key not in known:
+                raise ConfigError(f"unknown setting {key!r}")
+            clean[key] = value
+        return replace(self, **clean)
+
+
+def _coerce(name: str, raw: Any, kind: type) -> Any:
+    try:
+        if kind is bool and isinstance(raw, str):
+            if raw.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if raw.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        return kind(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r} must be {kind.__name__}, got {raw!r}") from exc
+
+
+_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
+
+
+def load_settings(config: str | Path | None = None, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build Settings from defaults, a TOML file, the environment and explicit overrides."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    path = Path(config) if config else Path("crosswire.toml")
+    if config and not path.exists():
+        raise ConfigError(f"settings file not found: {path}")
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read settings file {path}: {exc}") from exc
+        values.update(data.get("crosswire", data))
+    for f in fields(Settings):
+        key = f"CROSSWIRE_{f.name.upper()}"
+        if key in env:
+            values[f.name] = env[key]
+    typed = {}
+    for f in fields(Settings):
+        if f.name in values:
+            typed[f.name] = _coerce(f.name, values.pop(f.name), _TYPES[f.type] if isinstance(f.type, str) else f.type)
+    if values:
+        raise ConfigError(f"unknown setting(s): {', '.join(sorted(values))}")
+    return Settings(**typed).with_overrides(**overrides)
