@@ -220,7 +220,7 @@ def stored_story(store: Store, story_id: str, settings: Settings, words: int | N
     if found is None:
         return None
     articles = store.articles(list(found.articles))
-    fingerprint = hashlib.sha256(json.dumps([found.articles, words, ANALYSIS_VERSION]).encode()).hexdigest()
+    fingerprint = hashlib.sha256(json.dumps([found.articles, words, ANALYSIS_VERSION, settings.stage_names()]).encode()).hexdigest()
     cached = store.load_result(story_id, "story", fingerprint)
     if cached is not None:
         return story_from_json(cached), articles

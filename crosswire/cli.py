@@ -6,6 +6,7 @@ settings error. Output goes to stdout; progress and messages go to stderr.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -196,7 +197,7 @@ def summarize(
         n_ok = 0
         for line in api.summarize_clusters(clusters, settings, words=words, progress=progress):
             n_ok += bool(line["summary"])
-            _emit(dumps(line).replace("\n", "") if fmt is Format.jsonl else dumps(line))
+            _emit(json.dumps(line, ensure_ascii=False) if fmt is Format.jsonl else dumps(line))
         _exit_for(n_ok)
         return
     _need_inputs(inputs, None)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import registry
 from .records import Article, Briefing, Failure, Quote, Sentence, Story, SummarySentence
 from .settings import Settings
 
@@ -63,13 +64,8 @@ def load(
 ) -> tuple[list[Article], list[Failure]]:
     """Read and clean every input; bad inputs and duplicates become Failures, nothing else is lost."""
     from .ingest import read_inputs
-    from .store import content_hash
 
     times = times or StageTimes()
-    articles: list[Article] = []
-    failures: list[Failure] = []
-    seen_hash: dict[str, str] = {}
-    seen_id: set[str] = set()
     with progress.task("reading articles") as advance:
         raws: list[Article | Failure] = []
         with times.stage("ingest"):
@@ -77,21 +73,34 @@ def load(
                 raws.append(item)
                 advance(1)
     with times.stage("clean"):
-        for item in raws:
-            item = prepare(item, settings)
-            if isinstance(item, Failure):
-                failures.append(item)
-                continue
-            digest = content_hash(item.text)
-            if digest in seen_hash:
-                failures.append(Failure(item.origin or item.id, f"duplicate of article {seen_hash[digest]!r} (same text)"))
-                continue
-            if item.id in seen_id:
-                failures.append(Failure(item.origin or item.id, f"another article already has the id {item.id!r}"))
-                continue
-            seen_hash[digest] = item.id
-            seen_id.add(item.id)
-            articles.append(item)
+        return dedupe(prepare(item, settings) for item in raws)
+
+
+def dedupe(items: Iterable[Article | Failure]) -> tuple[list[Article], list[Failure]]:
+    """Split prepared items, in order, into articles and failures; a repeated text or id is a Failure.
+
+    Every engine calls this on the prepared items in input order, so all keep the same first copy.
+    """
+    from .store import content_hash
+
+    articles: list[Article] = []
+    failures: list[Failure] = []
+    seen_hash: dict[str, str] = {}
+    seen_id: set[str] = set()
+    for item in items:
+        if isinstance(item, Failure):
+            failures.append(item)
+            continue
+        digest = content_hash(item.text)
+        if digest in seen_hash:
+            failures.append(Failure(item.origin or item.id, f"duplicate of article {seen_hash[digest]!r} (same text)"))
+            continue
+        if item.id in seen_id:
+            failures.append(Failure(item.origin or item.id, f"another article already has the id {item.id!r}"))
+            continue
+        seen_hash[digest] = item.id
+        seen_id.add(item.id)
+        articles.append(item)
     return articles, failures
 
 
@@ -105,9 +114,7 @@ def segment(articles: Sequence[Article]) -> dict[str, list[Sentence]]:
 # -- global stage ------------------------------------------------------------------------------
 def group(articles: Sequence[Article], settings: Settings) -> Any:
     """Stories and storylines for the articles (a `crosswire.group.Grouping`)."""
-    from .group import group_articles
-
-    return group_articles(articles, settings)
+    return registry.get("grouper", settings.grouper)(articles, settings)
 
 
 # -- per-story stages --------------------------------------------------------------------------
@@ -123,8 +130,7 @@ def summarize_story(
     articles: Sequence[Article], sentences: dict[str, list[Sentence]], settings: Settings, words: int | None = None
 ) -> tuple[SummarySentence, ...]:
     """The cited multi-document summary of one story."""
-    from .summarize import summarize
-
+    summarize = registry.get("summarizer", settings.summarizer)
     return tuple(summarize(articles, sentences, summary_words(len(articles), settings, words), settings))
 
 
@@ -146,21 +152,19 @@ def analyze_story(
     times: StageTimes | None = None,
 ) -> Story:
     """Everything crosswire says about one story: summary, quotes, entities, claims, timeline."""
-    from .compare import extract_entities, find_claims
-    from .quotes import extract_quotes, link_same_statements
-    from .timeline import build_timeline
+    from .quotes import link_same_statements
 
     times = times or StageTimes()
     with times.stage("summarize"):
         summary = summarize_story(articles, sentences, settings, words)
     with times.stage("quotes"):
-        quotes: list[Quote] = extract_quotes(articles, settings, docs=docs)
+        quotes: list[Quote] = registry.get("quotes", settings.quote_extractor)(articles, settings, docs=docs)
         quotes = link_same_statements(quotes, articles)
     with times.stage("compare"):
-        entities = extract_entities(articles, settings, docs=docs)
-        claims = find_claims(articles, sentences, settings, docs=docs)
+        entities = registry.get("entities", settings.entity_extractor)(articles, settings, docs=docs)
+        claims = registry.get("claims", settings.claim_finder)(articles, sentences, settings, docs=docs)
     with times.stage("timeline"):
-        timeline = build_timeline(articles, sentences, settings, docs=docs)
+        timeline = registry.get("timeline", settings.timeline_builder)(articles, sentences, settings, docs=docs)
     return replace(
         story,
         summary=summary,
@@ -206,7 +210,7 @@ def brief_articles(
         failures=tuple(failures),
         stories=tuple(done),
         storylines=tuple(grouping.storylines),
-        meta={"stage_seconds": dict(times.seconds)},
+        meta={"stage_seconds": dict(times.seconds), "stages": settings.stage_names()},
     )
 
 
@@ -231,7 +235,8 @@ def stories_only(inputs: Inputs, settings: Settings, progress: Progress = _QUIET
 
 def quotes_of(articles: Sequence[Article], settings: Settings) -> list[Quote]:
     """Every quote in the articles, without clustering; same_as links across all of them."""
-    from .quotes import extract_quotes, link_same_statements
+    from .quotes import link_same_statements
 
     docs = dict(zip((a.id for a in articles), parse_docs(articles, settings), strict=True))
-    return link_same_statements(extract_quotes(articles, settings, docs=docs), articles)
+    found = registry.get("quotes", settings.quote_extractor)(articles, settings, docs=docs)
+    return link_same_statements(found, articles)

@@ -45,6 +45,23 @@ class Settings:
     fetch_max_bytes: int = _knob(5_000_000, "Largest response body a URL fetch reads (bytes).")
     max_request_bytes: int = _knob(5_000_000, "Largest HTTP request body the web app accepts (bytes).")
     progress: bool = _knob(True, "Show progress bars on stderr for long work.")
+    grouper: str = _knob("group.editor.v1", "Registered name of the story grouping stage (crosswire.registry).")
+    summarizer: str = _knob("summarize.support.v1", "Registered name of the summarizer stage.")
+    quote_extractor: str = _knob("quotes.rules.v1", "Registered name of the quote extraction stage.")
+    entity_extractor: str = _knob("entities.merge.v1", "Registered name of the entity extraction stage.")
+    claim_finder: str = _knob("claims.align.v1", "Registered name of the claims (corroboration/dispute) stage.")
+    timeline_builder: str = _knob("timeline.resolve.v1", "Registered name of the timeline stage.")
+
+    def stage_names(self) -> dict[str, str]:
+        """The stage implementations these settings choose, as recorded with stored results."""
+        return {
+            "grouper": self.grouper,
+            "summarizer": self.summarizer,
+            "quotes": self.quote_extractor,
+            "entities": self.entity_extractor,
+            "claims": self.claim_finder,
+            "timeline": self.timeline_builder,
+        }
 
     @classmethod
     def help(cls) -> dict[str, str]:

@@ -7,7 +7,8 @@ Rules, in order (each needs evidence, so two people who share a surname stay apa
 2. two-or-more-word person names merge when every word matches, allowing one typo per word of five
    letters or more ("Sergey"/"Sergei", "Guiado"/"Guaido": one substitution or transposition);
 3. a bare surname joins the unique full name ending with it in the story; when several full names
-   share it, the one named in the same article, if only one is; otherwise it stays on its own;
+   share it, each article's bare mentions go to the one that article names, if exactly one, and
+   otherwise stay on their own (spaCy's misses are found first by scanning for known surnames);
 4. a bare first name joins the unique full name starting with it (when it is the only such name);
 5. an acronym in brackets ("Intermediate-Range Nuclear Forces (INF) Treaty") is an alias of the long
    form, and generic trailing words ("treaty", "agreement") do not separate a name from its short form.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,7 @@ class _Group:
     forms: Counter = field(default_factory=Counter)  # surface form -> mentions
     labels: Counter = field(default_factory=Counter)
     articles: dict[str, None] = field(default_factory=dict)  # ordered set
+    per_article: Counter = field(default_factory=Counter)  # article id -> mentions
     first: tuple[int, int] = (1 << 30, 0)  # (article order, char offset) of the first mention
 
     @property
@@ -59,6 +61,7 @@ class _Group:
         return self.key.split()
 
     def absorb(self, other: _Group) -> None:
+        self.per_article.update(other.per_article)
         self.forms.update(other.forms)
         self.labels.update(other.labels)
         for a in other.articles:
@@ -126,11 +129,13 @@ def _trim_to_person(surface: str, tails: set[str]) -> str:
     return surface
 
 
-def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> dict[str, _Group]:
+def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> tuple[dict[str, _Group], dict[str, list]]:
     groups: dict[str, _Group] = {}
+    covered: dict[str, list[tuple[int, int]]] = {}
     acronyms: dict[str, str] = {}
     tails = _person_tails(docs)
     for order, (article, doc) in enumerate(zip(articles, docs, strict=True)):
+        covered[article.id] = [(e.start_char, e.end_char) for e in doc.ents]
         for ent in doc.ents:
             if ent.label_ not in KEPT_LABELS:
                 continue
@@ -151,6 +156,7 @@ def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> dict[str, _Gr
             g.forms[surface] += 1
             g.labels[label] += 1
             g.articles.setdefault(article.id, None)
+            g.per_article[article.id] += 1
             g.first = min(g.first, (order, ent.start_char))
             if acronym:
                 acronyms[acronym.lower()] = key
@@ -160,7 +166,7 @@ def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> dict[str, _Gr
             groups[long_key].absorb(groups.pop(short))
     _merge_initials(groups)
     _merge_qualified_places(groups)
-    return groups
+    return groups, covered
 
 
 def _merge_initials(groups: dict[str, _Group]) -> None:
@@ -197,7 +203,7 @@ def _is_person(g: _Group) -> bool:
     return g.labels["PERSON"] > 0 and g.labels["PERSON"] * 2 >= sum(g.labels.values())
 
 
-def _merge_people(groups: dict[str, _Group]) -> None:
+def _merge_people(groups: dict[str, _Group], articles: Sequence[Article], covered: dict[str, list[tuple[int, int]]]) -> None:
     full = [g for g in groups.values() if len(g.words) >= 2 and _is_person(g)]
     full.sort(key=lambda g: (-sum(g.forms.values()), g.first))
     # Rule 2: spelling variants of a full name.
@@ -209,32 +215,73 @@ def _merge_people(groups: dict[str, _Group]) -> None:
                 break
         else:
             merged.append(g)
-    # Rules 3 and 4: bare surnames and first names.
-    singles = [g for g in list(groups.values()) if len(g.words) == 1]
-    for g in singles:
+    _scan_surnames(groups, merged, articles, covered)
+    # Rules 3 and 4: bare surnames and first names, decided article by article.
+    for g in [g for g in list(groups.values()) if len(g.words) == 1]:
         word = g.words[0]
-        by_last = [m for m in merged if _same_word(m.words[-1], word)]
-        target = _pick(by_last, g)
-        if target is None and _is_person(g):
-            target = _pick([m for m in merged if m.words[0] == word], g)
-        if target is not None and g.key in groups:
-            target.absorb(groups.pop(g.key))
+        candidates = [m for m in merged if _same_word(m.words[-1], word)]
+        if not candidates and _is_person(g):
+            candidates = [m for m in merged if m.words[0] == word]
+        if not candidates:
+            continue
+        if len(candidates) == 1:
+            candidates[0].absorb(groups.pop(g.key))
+            continue
+        # Several people share the word: an article naming exactly one of them decides for its own
+        # mentions; elsewhere the bare name stays on its own.
+        for art in list(g.articles):
+            local = [c for c in candidates if art in c.articles]
+            if len(local) == 1:
+                local[0].absorb(_take_article(g, art))
+        if not g.articles:
+            groups.pop(g.key)
 
 
-def _pick(candidates: list[_Group], single: _Group) -> _Group | None:
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        return None
-    # Several people share the word: only an article naming exactly one of them decides, and only
-    # when every article of the bare mention agrees.
-    choices = set()
-    for art in single.articles:
-        local = [c for c in candidates if art in c.articles]
-        if len(local) != 1:
-            return None
-        choices.add(local[0].key)
-    return next(c for c in candidates if c.key in choices) if len(choices) == 1 else None
+def _take_article(g: _Group, art: str) -> _Group:
+    """Split the mentions of one article off a group (forms and labels shared out proportionally)."""
+    n = g.per_article.pop(art, 0)
+    g.articles.pop(art, None)
+    part = _Group(g.key)
+    part.articles[art] = None
+    part.per_article[art] = n
+    part.forms[g.forms.most_common(1)[0][0]] = n
+    part.labels[g.type] = n
+    part.first = g.first
+    return part
+
+
+def _scan_surnames(
+    groups: dict[str, _Group], people: list[_Group], articles: Sequence[Article], covered: dict[str, list[tuple[int, int]]]
+) -> None:
+    """Bare surnames of the story's people that spaCy's small model missed ("Merkel spoke in Berlin").
+
+    Only words already known as the last name of a full name in the story, capitalised, outside every
+    entity spaCy found, and not themselves the name of a place or organisation in the story.
+    """
+    surnames = {}
+    for p in people:
+        form = next((f for f, _ in p.forms.most_common() if len(f.split()) >= 2), None)
+        last = form.split()[-1] if form else None
+        if last and len(last) >= 3 and last[0].isupper():
+            key = last.lower()
+            if key in groups and not _is_person(groups[key]) and groups[key].labels["PERSON"] == 0:
+                continue
+            surnames[last] = key
+    if not surnames:
+        return
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, surnames)) + r")(?:'s|’s)?(?![\w-])")
+    for order, article in enumerate(articles):
+        spans = covered.get(article.id, [])
+        for m in pattern.finditer(article.text):
+            if any(s <= m.start() < e for s, e in spans):
+                continue
+            word = m.group(1)
+            g = groups.setdefault(surnames[word], _Group(surnames[word]))
+            g.forms[word] += 1
+            g.labels["PERSON"] += 1
+            g.articles.setdefault(article.id, None)
+            g.per_article[article.id] += 1
+            g.first = min(g.first, (order, m.start()))
 
 
 def _name(g: _Group) -> str:
@@ -249,7 +296,7 @@ def _name(g: _Group) -> str:
     return max(plain, key=lambda f: (g.forms[f], len(f)))
 
 
-def extract_entities(articles: Sequence[Article], settings: Any = None, docs: Sequence[Any] | None = None) -> list[Entity]:
+def extract_entities(articles: Sequence[Article], settings: Any = None, docs: Any = None) -> list[Entity]:
     """People, organisations, places and treaties of a story, merged across articles and spellings."""
     if not articles:
         return []
@@ -258,8 +305,10 @@ def extract_entities(articles: Sequence[Article], settings: Any = None, docs: Se
 
         batch = getattr(settings, "batch_size", 64)
         docs = list(spacy_model().pipe([a.text for a in articles], batch_size=batch))
-    groups = _mentions(articles, docs)
-    _merge_people(groups)
+    if isinstance(docs, Mapping):
+        docs = [docs[a.id] for a in articles]
+    groups, covered = _mentions(articles, docs)
+    _merge_people(groups, articles, covered)
     order = {a.id: i for i, a in enumerate(articles)}
     out = []
     ranked = sorted(groups.values(), key=lambda g: (-len(g.articles), -sum(g.forms.values()), g.first))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from ..records import Article
 from ..settings import Settings
 from .assemble import Grouping, build, order_key
-from .batch import profile, split_storyline, storylines
+from .batch import blocks, profile, split_storyline, storylines
 from .space import TermSpace
 from .stream import StreamGrouper
 
@@ -26,18 +26,17 @@ def group_articles(articles: Sequence[Article], settings: Settings | None = None
     profiles = sorted((profile(a) for a in _unique(articles)), key=order_key)
     space = TermSpace()
     space.add([p.terms for p in profiles])
-    line_labels = storylines(profiles, space)
-    story_founder: dict[str, str] = {}
-    line_founder: dict[str, str] = {}
-    groups: dict[int, list[int]] = {}
-    for i, label in enumerate(line_labels):
-        groups.setdefault(label, []).append(i)
-    for label, idx in groups.items():
-        members = [profiles[i] for i in idx]
-        for k, sub in enumerate(split_storyline(members, space)):
-            founder = members[sub].id
-            story_founder[members[k].id] = founder
-            line_founder[founder] = profiles[label].id
+    block_of, edges = blocks(profiles, space)
+    members_of: dict[int, list[int]] = {}
+    for i, label in enumerate(block_of):
+        members_of.setdefault(label, []).append(i)
+    story_of = [0] * len(profiles)
+    for idx in members_of.values():
+        for k, sub in enumerate(split_storyline([profiles[i] for i in idx], space)):
+            story_of[idx[k]] = idx[sub]
+    line_of = storylines(story_of, edges, profiles)
+    story_founder = {p.id: profiles[story_of[i]].id for i, p in enumerate(profiles)}
+    line_founder = {profiles[s].id: profiles[line].id for s, line in line_of.items()}
     return build(profiles, story_founder, line_founder)
 
 

@@ -27,8 +27,10 @@ MONTHS = {
 }
 WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 
-_CAP = r"[A-Z][\w'’.-]*[\w.]"
-_NAME = rf"{_CAP}(?:\s+(?:of\s+|de\s+|la\s+)?{_CAP})*"
+# A capitalised word; inner dots only between letters ("U.S"), so a name never runs over ". Then".
+_CAP = r"[A-Z](?:[\w'’-]|\.(?=\w))*"
+# Within a name only spaces: a newline ends it (a headline's last word is not the lead's first).
+_NAME = rf"{_CAP}(?:[ ]+(?:of[ ]+|de[ ]+|la[ ]+)?{_CAP})*"
 _PLACE = re.compile(
     rf"\b(?:in|at|near|outside|off|across|from)\s+(?:the\s+(?:coast\s+of\s+|city\s+of\s+|town\s+of\s+)?)?({_NAME})"
     rf"|\b(?:resort|city|town|village|province|state|region|port|island|capital|county|suburb|district)"
@@ -45,9 +47,9 @@ _NOT_PLACE = frozenset(
 )
 _DATE_MD = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|"
-    r"august|sep|sept|september|oct|october|nov|november|dec|december)\b(?:,?\s+(\d{4}))?"
+    r"august|sep|sept|september|oct|october|nov|november|dec|december)\b(?:\s*,?\s*(\d{4})\b)?"
     r"|\b(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|"
-    r"oct|october|nov|november|dec|december)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?",
+    r"oct|october|nov|november|dec|december)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:\s*,?\s*(\d{4})\b)?",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(
@@ -64,6 +66,8 @@ class EventClues:
     places: tuple[str, ...]
     date: dt.date | None
     weekday: int | None
+    anchored: bool = False  # the date was resolved against a publication date
+    pub: dt.date | None = None  # the publication date itself
 
 
 def published_date(published: str | None) -> dt.date | None:
@@ -80,7 +84,7 @@ def clues(z: Zones, published: str | None) -> EventClues:
     """Place and time of the main event from headline + the first lead sentences."""
     head = f"{z.headline}\n{z.lead}"
     pub = published_date(published)
-    return EventClues(tuple(_places(head)), *_when(head, pub))
+    return EventClues(tuple(_places(head)), *_when(head, pub), pub is not None, pub)
 
 
 def _places(text: str) -> list[str]:

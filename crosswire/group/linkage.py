@@ -10,24 +10,31 @@ Negative edges (evidence that two articles report different events) pull the ave
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
-def average_linkage(n: int, edges: Iterable[tuple[int, int, float]], threshold: float) -> list[int]:
-    """Cluster label (the smallest member index) for each of `n` items; merge while avg sim >= threshold."""
+def average_linkage(
+    n: int, edges: Iterable[tuple[int, int, float]], threshold: float, sizes: Sequence[int] | None = None
+) -> list[int]:
+    """Cluster label (the smallest member index) for each of `n` items; merge while avg sim >= threshold.
+
+    With `sizes`, item i is itself a group of sizes[i] items and an edge carries the SUM of the
+    similarities between the two groups, so clustering can start from stories instead of articles.
+    """
     adj: list[dict[int, float]] = [dict() for _ in range(n)]
     for i, j, s in edges:
         if i == j:
             continue
         adj[i][j] = adj[i].get(j, 0.0) + s
         adj[j][i] = adj[j].get(i, 0.0) + s
-    size = [1] * n
+    size = list(sizes) if sizes is not None else [1] * n
     alive = [True] * n
     heap: list[tuple[float, int, int]] = []
     for i in range(n):
         for j, s in adj[i].items():
-            if i < j and s >= threshold:
-                heap.append((-s, i, j))
+            avg = s / (size[i] * size[j])
+            if i < j and avg >= threshold:
+                heap.append((-avg, i, j))
     heapq.heapify(heap)
     parent = list(range(n))
     while heap:

@@ -31,6 +31,7 @@ class TermSpace:
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
+        self.terms: list[str] = []  # term by index
         self.df: list[int] = []
         self.docs = 0
 
@@ -42,6 +43,7 @@ class TermSpace:
                 idx = self.vocab.get(term)
                 if idx is None:
                     idx = self.vocab[term] = len(self.df)
+                    self.terms.append(term)
                     self.df.append(0)
                 self.df[idx] += 1
 
@@ -65,6 +67,22 @@ class TermSpace:
         return normalize_rows(m)
 
 
+def tf_row(space: TermSpace, bag: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """(term indices, sublinear tf) of one bag over known terms, for `rows_matrix` later."""
+    cols = [space.vocab[t] for t in bag if t in space.vocab]
+    vals = [1.0 + math.log(c) if c >= 1 else c for t, c in bag.items() if t in space.vocab]
+    return np.asarray(cols, dtype=np.int64), np.asarray(vals, dtype=np.float64)
+
+
+def rows_matrix(rows: Sequence[tuple[np.ndarray, np.ndarray]], idf: np.ndarray) -> sparse.csr_matrix:
+    """Unit TF-IDF rows from stored `tf_row`s and the current IDF (vectorised: no per-term Python)."""
+    indptr = np.cumsum([0] + [len(c) for c, _ in rows])
+    cols = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
+    vals = np.concatenate([v for _, v in rows]) if rows else np.zeros(0)
+    m = sparse.csr_matrix((vals * idf[cols], cols, indptr), shape=(len(rows), len(idf)))
+    return normalize_rows(m)
+
+
 def normalize_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
     """Rows scaled to unit L2 norm (zero rows stay zero)."""
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
@@ -72,13 +90,19 @@ def normalize_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
 
 
-def projection(m: sparse.csr_matrix, terms: Sequence[str]) -> np.ndarray:
+def term_codes(terms: Sequence[str]) -> np.ndarray:
+    """A CRC of each term: where it lands in the projection, independent of vocabulary order."""
+    return np.fromiter((zlib.crc32(t.encode()) for t in terms), dtype=np.uint64, count=len(terms))
+
+
+def projection(m: sparse.csr_matrix, terms: Sequence[str] | np.ndarray) -> np.ndarray:
     """Hashed signed projection of sparse rows to PROJECTION_DIM dims (stable as the vocabulary grows).
 
     Each term lands in a bucket chosen by a CRC of the term itself, not its index, so a vector
     projected today and one projected after a thousand more articles live in the same space.
+    `terms` may be the terms by index or their precomputed `term_codes`.
     """
-    codes = np.fromiter((zlib.crc32(t.encode()) for t in terms), dtype=np.uint64, count=len(terms))
+    codes = terms if isinstance(terms, np.ndarray) else term_codes(terms)
     buckets = (codes % PROJECTION_DIM).astype(np.int64)
     signs = np.where((codes >> np.uint64(16)) & np.uint64(1), 1.0, -1.0)
     n_terms = m.shape[1]

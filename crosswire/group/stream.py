@@ -1,5 +1,177 @@
-"""Streaming assignment (placeholder while the batch path is measured)."""
+"""Streaming: assign each new article to an existing story and storyline, or open new ones.
+
+The same evidence and cuts as the batch path, applied one article at a time: the article joins the
+storyline whose members it is most similar to on average (if that average clears the storyline cut),
+then the story inside that storyline it matches best on local terms + place/date evidence. Nothing
+already assigned moves, so ids never change; an id is derived from the article that opened the group.
+Candidate storylines come from an HNSW index over the articles seen so far, so each addition costs
+about log(n) plus the size of the few candidate storylines, never a pass over everything.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..records import Article
+from ..settings import Settings
+from . import batch
+from .assemble import Grouping, build, order_key, story_id, storyline_id
+from .batch import Profile, event_evidence, local_matrix, profile
+from .space import NEIGHBOURS, PROJECTION_DIM, TermSpace, projection, rows_matrix, term_codes, tf_row
+
+STATE_VERSION = 1
 
 
 class StreamGrouper:
-    pass
+    """Holds grouping state between ingest runs; `add` assigns, `to_state`/`from_state` persist."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.space = TermSpace()
+        self.profiles: list[Profile] = []
+        self.position: dict[str, int] = {}
+        self.story: list[str] = []  # per profile: founder id of its story
+        self.line: dict[str, str] = {}  # story founder -> storyline founder
+        self.line_members: dict[str, list[int]] = {}  # storyline founder -> profile positions
+        self.vectors = np.zeros((0, PROJECTION_DIM), dtype=np.float32)
+        self._index = None
+        self._codes = np.zeros(0, dtype=np.uint64)  # term_codes by vocabulary index, grown as needed
+        self._tf: list[tuple[np.ndarray, np.ndarray]] = []  # per profile: tf row, IDF applied on use
+
+    def add(self, articles: Sequence[Article]) -> list[tuple[str, str, str]]:
+        """Assign new articles (publication order); returns (article id, story id, storyline id) each."""
+        out = []
+        fresh = [a for a in articles if a.id not in self.position]
+        for p in sorted((profile(a) for a in fresh), key=order_key):
+            if p.id in self.position:
+                continue
+            founder, line = self._assign(p)
+            out.append((p.id, story_id(founder), storyline_id(line)))
+        return out
+
+    def _assign(self, p: Profile) -> tuple[str, str]:
+        self.space.add([p.terms])
+        terms = self._term_codes()
+        vec = self.space.matrix([p.terms])
+        line = self._best_line(p, vec, terms)
+        pos = len(self.profiles)
+        self.profiles.append(p)
+        self._tf.append(tf_row(self.space, p.terms))
+        self.position[p.id] = pos
+        if line is None:
+            line = p.id
+            self.line_members[line] = []
+        founder = self._best_story(p, line)
+        if founder is None:
+            founder = p.id
+            self.line[founder] = line
+        self.story.append(founder)
+        self.line_members[line].append(pos)
+        self._remember(projection(vec, terms))
+        return founder, line
+
+    def _term_codes(self) -> np.ndarray:
+        known = len(self._codes)
+        if known < len(self.space.terms):
+            self._codes = np.concatenate([self._codes, term_codes(self.space.terms[known:])])
+        return self._codes
+
+    def _best_line(self, p: Profile, vec, terms) -> str | None:
+        if not self.profiles:
+            return None
+        k = min(NEIGHBOURS, len(self.profiles))
+        labels, _ = self._index.knn_query(projection(vec, terms), k=k)
+        candidates = sorted({self.line[self.story[int(j)]] for j in labels[0]})
+        idf = self.space.idf()
+        best, best_sim = None, batch.STORYLINE_THRESHOLD
+        for line in candidates:
+            members = self.line_members[line]
+            mat = rows_matrix([self._tf[i] for i in members], idf)
+            avg = float((mat @ vec.T).sum()) / len(members)
+            if avg >= best_sim:
+                best, best_sim = line, avg
+        return best
+
+    def _best_story(self, p: Profile, line: str) -> str | None:
+        members = self.line_members[line]
+        if not members:
+            return None
+        group = [self.profiles[i] for i in members] + [p]
+        mat = local_matrix(group, self.space)
+        sims = (mat[:-1] @ mat[-1].T).toarray().ravel()
+        totals: dict[str, list[float]] = {}
+        for k, i in enumerate(members):
+            s = float(sims[k]) + event_evidence(self.profiles[i].clues, p.clues)
+            totals.setdefault(self.story[i], []).append(s)
+        best, best_sim = None, -1.0
+        for founder in sorted(totals):
+            avg = sum(totals[founder]) / len(totals[founder])
+            if avg > best_sim:
+                best, best_sim = founder, avg
+        if best_sim >= batch.STORY_THRESHOLD:
+            return best
+        # The batch path's second look, as far as a stream can see it: a report that is close but not
+        # close enough still joins an established (multi-article) story rather than open its own.
+        if best_sim >= batch.ATTACH_THRESHOLD and len(totals[best]) > 1:
+            return best
+        return None
+
+    def _remember(self, row: np.ndarray) -> None:
+        import hnswlib
+
+        self.vectors = np.vstack([self.vectors, row])
+        if self._index is None:
+            self._index = hnswlib.Index(space="ip", dim=PROJECTION_DIM)
+            self._index.init_index(max_elements=1024, ef_construction=100, M=16, random_seed=7)
+            self._index.set_num_threads(1)
+            self._index.set_ef(2 * NEIGHBOURS)
+        if self._index.get_current_count() >= self._index.get_max_elements():
+            self._index.resize_index(2 * self._index.get_max_elements())
+        self._index.add_items(row, np.array([len(self.vectors) - 1]))
+
+    def assignment(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Article id -> story id, and article id -> storyline id, for everything seen."""
+        stories = {p.id: story_id(self.story[i]) for i, p in enumerate(self.profiles)}
+        lines = {p.id: storyline_id(self.line[self.story[i]]) for i, p in enumerate(self.profiles)}
+        return stories, lines
+
+    def grouping(self) -> Grouping:
+        """The Story and Storyline records for everything seen so far."""
+        story_founder = {p.id: self.story[i] for i, p in enumerate(self.profiles)}
+        return build(self.profiles, story_founder, dict(self.line))
+
+    def to_state(self) -> bytes:
+        """Everything needed to resume, as compressed bytes (for the store)."""
+        payload = {
+            "version": STATE_VERSION,
+            "vocab": self.space.vocab,
+            "df": self.space.df,
+            "docs": self.space.docs,
+            "profiles": self.profiles,
+            "story": self.story,
+            "line": self.line,
+            "line_members": self.line_members,
+            "vectors": self.vectors,
+        }
+        return zlib.compress(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL), 6)
+
+    @classmethod
+    def from_state(cls, blob: bytes, settings: Settings | None = None) -> StreamGrouper:
+        """A grouper restored from `to_state` bytes (the ANN index is rebuilt, deterministically)."""
+        payload = pickle.loads(zlib.decompress(blob))
+        if payload.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported grouping state version {payload.get('version')!r}")
+        g = cls(settings)
+        g.space.vocab, g.space.df, g.space.docs = payload["vocab"], payload["df"], payload["docs"]
+        g.space.terms = sorted(g.space.vocab, key=g.space.vocab.__getitem__)
+        g.profiles = payload["profiles"]
+        g.position = {p.id: i for i, p in enumerate(g.profiles)}
+        g._tf = [tf_row(g.space, p.terms) for p in g.profiles]
+        g.story, g.line, g.line_members = payload["story"], payload["line"], payload["line_members"]
+        for row in payload["vectors"]:
+            g._remember(row[None, :])
+        return g

@@ -53,6 +53,8 @@ def zones(article: Article) -> Zones:
         sentences = sentences[1:]
     if not title and sentences:
         title, sentences = sentences[0], sentences[1:]
+    while sentences and _same(sentences[0], title):  # the title repeated at the top of the body
+        sentences = sentences[1:]
     lead = " ".join(sentences[:LEAD_SENTENCES])
     body = " ".join(sentences[LEAD_SENTENCES:])[:BODY_CHARS]
     return Zones(title, lead, body)
@@ -93,3 +95,36 @@ def weighted_terms(z: Zones) -> dict[str, float]:
         for tok in tokens(text):
             counts[tok] = counts.get(tok, 0.0) + weight
     return counts
+
+
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’.-]*[\w]|\b\d[\d,.]*\d\b|\b\d\b")
+
+
+def names(z: Zones) -> dict[str, float]:
+    """Proper names and numbers of the headline and lead: who, where and how many.
+
+    Two occurrences of the same kind of event differ first in these (Tara Reid vs Lindsay Lohan,
+    23 vs 26 pirates, INS Mysore vs INS Sukanya), while the event words are shared. Consecutive
+    capitalised words are kept whole ("betty ford center") so a name is one feature, not three.
+    """
+    counts: dict[str, float] = {}
+    for text, weight in ((z.headline, HEADLINE_WEIGHT), (z.lead, LEAD_WEIGHT)):
+        run: list[str] = []
+        last_end = -2
+        for m in _NAME_RUN.finditer(text):
+            if text[last_end : m.start()] != " ":  # only a single space joins words into one name
+                _flush(run, counts, weight)
+                run = []
+            run.append(m.group(0))
+            last_end = m.end()
+        _flush(run, counts, weight)
+    return counts
+
+
+def _flush(run: list[str], counts: dict[str, float], weight: float) -> None:
+    words = [w.lower().replace("’", "'") for w in run]
+    while words and words[0] in _STOP:  # sentence-initial "The", "In", "After" ...
+        words = words[1:]
+    if words:
+        key = " ".join(words)
+        counts[key] = counts.get(key, 0.0) + weight

@@ -95,6 +95,8 @@ def read_limited(path: Path, limit: int) -> bytes:
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
     except FileNotFoundError as exc:
+        if path.is_symlink():
+            raise IngestError("broken symbolic link (its target does not exist)") from exc
         raise IngestError("file vanished before it could be read") from exc
     except IsADirectoryError as exc:
         raise IngestError("is a folder, not a file") from exc

@@ -10,6 +10,8 @@ from ..records import Article
 
 _BLOCK = re.compile(r"(?i)<\s*(?:/p|br\s*/?|/div|/li|/h[1-6]|/blockquote|/tr|/section|/article)\s*>")
 _SCRIPT = re.compile(r"(?is)<\s*(script|style|noscript|template)\b.*?</\s*\1\s*>")
+_CHROME = re.compile(r"(?is)<\s*(nav|header|footer|aside|form)\b.*?</\s*\1\s*>")
+_PARA = re.compile(r"(?is)<p\b[^>]{0,2000}>(.*?)</p\s*>")
 _TAG = re.compile(r"(?s)<[^>]{0,2000}>")
 
 
@@ -32,6 +34,11 @@ def article_from_html(html: str, article_id: str, origin: str, url: str | None =
         raise IngestError(f"cannot parse HTML: {type(exc).__name__}: {exc}") from exc
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if not text:
+        # trafilatura gives up on some pages (lxml stops at 256 levels of nesting, for one); the text of
+        # the page's <p> elements is then the best evidence of an article. Menus and scripts have none,
+        # and the cleaner's minimum length turns a few stray words into a failure.
+        text = paragraphs_text(html)
+    if not text:
         raise IngestError("no article text found in the HTML page")
     page_url = getattr(doc, "url", None) or url
     source = getattr(doc, "sitename", None) or getattr(doc, "hostname", None) or domain_of(page_url)
@@ -45,6 +52,20 @@ def article_from_html(html: str, article_id: str, origin: str, url: str | None =
         origin=origin,
         language=getattr(doc, "language", None),
     )
+
+
+def paragraphs_text(html: str) -> str:
+    """The text of the page's <p> elements, one a line, with scripts, styles and menus removed first."""
+    import html as html_lib
+
+    page = _SCRIPT.sub(" ", html)
+    page = _CHROME.sub(" ", page)
+    paras = []
+    for m in _PARA.finditer(page):
+        text = " ".join(html_lib.unescape(_TAG.sub(" ", m.group(1))).split())
+        if text:
+            paras.append(text)
+    return "\n".join(paras)
 
 
 def html_fragment_to_text(fragment: str) -> str:

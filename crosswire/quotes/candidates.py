@@ -9,6 +9,7 @@ lexicalised model is what lets stance and event cues ("called", "support", "decl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ class Candidate:
     cue_span: tuple[int, int] | None
     source: Any | None  # spaCy Token heading the source mention
     direct: bool = False
+    prep: str = ""  # the preposition of a "called for"/"according to" cue
     feats: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
 
@@ -49,6 +51,7 @@ def generate(doc: Any) -> list[Candidate]:
         elif tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "poss" for c in tok.children):
             out.extend(_noun_candidates(doc, tok))
     out.extend(_quote_candidates(doc, quotes))
+    out.extend(_colon_lines(doc))
     kept = []
     for cand in out:
         cand.start, cand.end = _trim(text, cand.start, cand.end)
@@ -76,7 +79,7 @@ def _quote_index(doc: Any, quotes: list[QuoteMarks]) -> list[bool]:
 def subject_of(tok: Any, depth: int = 0) -> Any | None:
     """The token heading who does `tok`: its subject, a passive agent, or its governor's subject."""
     for c in tok.children:
-        if c.dep_ in _SUBJ_DEPS:
+        if c.dep_ in _SUBJ_DEPS and not c.is_punct:
             return c
         if c.dep_ == "agent":
             for p in c.children:
@@ -122,7 +125,8 @@ def _verb_candidates(doc: Any, v: Any) -> list[Candidate]:
                 more = [x for x in v.children if x.dep_ == "xcomp" and x.i > c.i]
                 if more:
                     e = max(e, _subtree_span(more[0])[1])
-                out.append(Candidate(s, e, "prep", v, (v.idx, c.idx + len(c.text)), src))
+                cue_span = (v.idx, c.idx + len(c.text)) if c.i == v.i + 1 else cue
+                out.append(Candidate(s, e, "prep", v, cue_span, src, prep=c.lower_))
     if v.dep_ in ("parataxis", "advcl", "ccomp", "conj") and v.head.i < v.i and src is not None:
         # "..., sources said." parsed as a dependent of the reported clause: the head's clause
         # minus the attribution is the content.
@@ -166,6 +170,24 @@ def _noun_candidates(doc: Any, n: Any) -> list[Candidate]:
     return out
 
 
+_COLON_LINE = re.compile(r"^[ \t]*([A-Z][^:\n]{1,40}):[ \t]+(\S[^\n]*)$", re.M)
+
+
+def _colon_lines(doc: Any) -> list[Candidate]:
+    # Headline convention "Graham: Trump's rhetoric destroying GOP's chances": the speaker, a
+    # colon, then what they said.
+    out = []
+    for m in _COLON_LINE.finditer(doc.text):
+        if len(m.group(1).split()) > 5:
+            continue
+        src = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if src is None:
+            continue
+        cue = (m.end(1), m.end(1) + 1)
+        out.append(Candidate(m.start(2), m.end(2), "colon_line", None, cue, src.root))
+    return out
+
+
 def _quote_candidates(doc: Any, quotes: list[QuoteMarks]) -> list[Candidate]:
     out: list[Candidate] = []
     prev: Candidate | None = None
@@ -184,7 +206,17 @@ def _quote_candidates(doc: Any, quotes: list[QuoteMarks]) -> list[Candidate]:
             cand = Candidate(q.start, q.end, "quote_bare", None, None, None)
         out.append(cand)
         prev = cand
-    return out
+    # Consecutive quotations of one speaker ("A," he said. "B." / "C.") are often one attribution:
+    # propose each run from a governed quotation through its continuations as well.
+    runs = []
+    for i, c in enumerate(out):
+        if c.kind == "quote_cont":
+            continue
+        for j in range(i + 1, len(out)):
+            if out[j].kind != "quote_cont" or out[j].cue is not c.cue:
+                break
+            runs.append(Candidate(c.start, out[j].end, "quote_run", c.cue, c.cue_span, c.source))
+    return out + runs
 
 
 def _governor(span: Any, inside: set[int]) -> Any | None:
@@ -207,33 +239,48 @@ def _governor(span: Any, inside: set[int]) -> Any | None:
     if rest:
         return rest[0]
     start = span[0].i
-    before = span.doc[sent.start - 1] if sent.start > 0 else None
+    k = sent.start - 1
+    while k >= 0 and span.doc[k].is_space:
+        k -= 1
+    before = span.doc[k] if k >= 0 else None
     if before is not None and before.text == ":" and before.head.pos_ in ("VERB", "AUX"):
         return before.head
-    if start > 0 and span.doc[start - 1].text == ":":
-        pass
     return None
 
 
 def _near(doc: Any, end: int, start: int) -> bool:
     gap = doc.text[end:start]
-    # only an attribution sits between the halves: no sentence of other content
-    return len(gap) < 80 and gap.count("\n\n") == 0
+    # only a short attribution ("he said.") and at most one paragraph break between the quotations
+    words = _WORD.findall(gap)
+    return len(words) <= 6 and gap.count("\n") <= 2 and len(gap) < 80
+
+
+_WORD = re.compile(r"\w+")
+_QMARKS = "\"\u201c\u201d\u00ab\u00bb\u201e"
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in _TRIM:
-        s += 1
-    while e > s and text[e - 1] in _TRIM:
-        e -= 1
-    return s, e
+    while True:
+        while s < e and text[s] in _TRIM:
+            s += 1
+        while e > s and text[e - 1] in _TRIM:
+            e -= 1
+        # a lone quotation mark at an edge belongs to a neighbouring quotation, not to this span
+        inner = sum(text[i] in _QMARKS for i in range(s, e))
+        if inner % 2 == 1 and s < e and text[s] in _QMARKS and not text[s + 1 : s + 2].isalnum():
+            s += 1
+        elif inner % 2 == 1 and e > s and text[e - 1] in _QMARKS and text[e - 2 : e - 1].isspace():
+            e -= 1
+        else:
+            return s, e
 
 
 def _is_direct(c: Candidate, quotes: list[QuoteMarks]) -> bool:
+    """The candidate is one whole quotation (give or take its marks and edge punctuation)."""
     for q in quotes:
         if q.outer_start <= c.start and c.end <= q.outer_end:
             inner = max(0, min(c.end, q.end) - max(c.start, q.start))
-            return inner >= 0.8 * (c.end - c.start)
+            return inner >= 0.8 * (q.end - q.start)
     return False
 
 
@@ -268,11 +315,16 @@ def _features(doc: Any, c: Candidate, in_quote: list[bool]) -> dict[str, float]:
         if any(t.dep_ in _SUBJ_DEPS for t in span):
             f["clause"] = 1.0
             f[c.kind + "|clause"] = 1.0
+    if c.source is not None and c.source.pos_ in ("NOUN", "PROPN") and c.source.ent_type_ != "PERSON":
+        f["srclem=" + c.source.lemma_.lower()] = 1.0
+    if span is not None and n and c.kind in ("dobj", "prep", "xcomp", "attr"):
+        f[c.kind + "|head=" + span.root.lemma_.lower()] = 1.0
     if c.cue is not None:
         v = c.cue
+        if c.kind != "ccomp" and any(x.dep_ == "ccomp" for x in v.children):
+            f["cue_has_ccomp"] = 1.0
         lem = v.lemma_.lower()
-        prep = doc.text[c.cue_span[0] : c.cue_span[1]].split()[-1].lower() if c.kind == "prep" else ""
-        key = lem + ("_" + prep if prep else "")
+        key = lem + ("_" + c.prep if c.prep else "")
         f["lem=" + key] = 1.0
         f["lem=" + key + "|" + c.kind] = 1.0
         f["lem=" + key + "|src=" + skind] = 1.0
@@ -286,4 +338,7 @@ def _features(doc: Any, c: Candidate, in_quote: list[bool]) -> dict[str, float]:
         f[c.kind + ("|after" if c.start > v.idx else "|before")] = 1.0
     else:
         f["nocue"] = 1.0
+    if c.start < 200 and "\n" not in doc.text[: c.start].strip():
+        f["first_line"] = 1.0
+        f[c.kind + "|first_line"] = 1.0
     return f

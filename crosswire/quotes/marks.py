@@ -46,9 +46,14 @@ def find_quotes(text: str) -> list[QuoteMarks]:
     """Every top-level quotation in `text`, in order, with exact character offsets."""
     out: list[QuoteMarks] = []
     paras = _paragraphs(text)
+    carried: int | None = None  # outer start of a quotation still open from earlier paragraphs
     for i, (ps, pe) in enumerate(paras):
         next_opens = i + 1 < len(paras) and _starts_with_open(text, paras[i + 1][0])
-        doubles = _pair_doubles(text, ps, pe, continues=next_opens)
+        doubles, still_open = _pair_doubles(text, ps, pe, carried)
+        # Multi-paragraph quotations leave each paragraph open and reopen the next one.
+        carried = still_open if still_open is not None and next_opens else None
+        if still_open is not None and carried is None and still_open < ps:
+            doubles.append(_make(text, still_open, still_open + 1, pe, pe, True))
         out.extend(doubles)
         out.extend(_pair_singles(text, ps, pe, taken=doubles))
     out.sort(key=lambda q: q.outer_start)
@@ -83,11 +88,18 @@ def _role(text: str, start: int, end: int, kind: str) -> str:
     return "either"
 
 
-def _pair_doubles(text: str, ps: int, pe: int, continues: bool) -> list[QuoteMarks]:
+def _pair_doubles(text: str, ps: int, pe: int, carried: int | None) -> tuple[list[QuoteMarks], int | None]:
+    """Quotations closed in this paragraph, and the outer start of one left open at its end."""
     out: list[QuoteMarks] = []
     open_at: tuple[int, int] | None = None
+    first = True
     for m in _DOUBLE_RE.finditer(text, ps, pe):
         role = _role(text, m.start(), m.end(), _DOUBLE[m.group()])
+        if first and carried is not None and role in ("open", "either") and m.start() == ps:
+            open_at = (carried, carried + 1)  # the reopening mark continues the carried quotation
+            first = False
+            continue
+        first = False
         if open_at is None:
             if role in ("open", "either"):
                 open_at = (m.start(), m.end())
@@ -97,10 +109,9 @@ def _pair_doubles(text: str, ps: int, pe: int, continues: bool) -> list[QuoteMar
             open_at = None
         else:  # a second opener: the first one was never closed, so start over from here
             open_at = (m.start(), m.end())
-    if open_at is not None and continues:
-        # Multi-paragraph quotations leave the paragraph open and reopen the next one.
-        out.append(_make(text, open_at[0], open_at[1], pe, pe, True))
-    return out
+    if open_at is not None:
+        return out, open_at[0]
+    return out, None
 
 
 def _pair_singles(text: str, ps: int, pe: int, taken: list[QuoteMarks]) -> list[QuoteMarks]:

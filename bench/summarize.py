@@ -1,0 +1,194 @@
+"""Summary quality and speed: crosswire against Lead, sumy LexRank, TextRank and LSA, in one run.
+
+    python bench/summarize.py                 # both datasets, all clusters
+    python bench/summarize.py --limit 40      # quick look while developing
+
+Protocol (the same for every system):
+* the articles are cleaned once by crosswire's cleaner (`crosswire.clean`) and split by `crosswire.segment`;
+  sumy gets exactly those sentences as a hand-built document, so only the ranking differs (and no NLTK
+  data is needed: words are split by NLTK's Treebank tokenizer, which ships without data files);
+* every system fills the word budget the same way: sentences in its rank order, one that does not fit
+  is skipped, never cut; peers rank all sentences (their usual behaviour), crosswire filters its own;
+* ROUGE-1/2/Lsum F1 from `rouge-score`, stemming on, summary and reference sentences one a line
+  (reference split by the same splitter), mean over clusters;
+* wall time per cluster: crosswire from the raw texts (cleaning + splitting + summarizing, citations
+  included), peers from the cleaned texts (splitting + ranking); model loading happens before timing.
+
+Data never used for fitting anything: Multi-News validation (only read here), NeuS val (the learned
+scorer is trained on NeuS train only; see bench/train_summarizer.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from nltk.tokenize import TreebankWordTokenizer
+from rouge_score import rouge_scorer
+from sumy.models.dom import ObjectDocumentModel, Paragraph
+from sumy.models.dom import Sentence as SumySentence
+from sumy.nlp.stemmers import Stemmer
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.summarizers.lsa import LsaSummarizer
+from sumy.summarizers.text_rank import TextRankSummarizer
+from sumy.utils import get_stop_words
+
+from crosswire.records import Article
+from crosswire.segment import split_article, split_spans
+from crosswire.settings import Settings
+from crosswire.summarize import summarize
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DATASETS = {  # name -> (file, word budget)
+    "multinews": (DATA / "multinews" / "validation.jsonl", 260),
+    "neus": (DATA / "neus" / "val.jsonl", 60),
+}
+
+
+def _cleaner() -> Callable[[list[Article]], list[Article]]:
+    """crosswire's cleaner over a cluster; an article it rejects (no text left) is left out."""
+    from crosswire.clean import clean_article
+
+    settings = Settings()
+
+    def clean(articles: list[Article]) -> list[Article]:
+        out = [clean_article(a, settings) for a in articles]
+        return [a for a in out if isinstance(a, Article)]
+
+    return clean
+
+
+def load(name: str, limit: int | None) -> list[tuple[str, list[Article], list[str]]]:
+    """(cluster id, raw articles, reference sentences) for each cluster of a dataset."""
+    path, _ = DATASETS[name]
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if name == "multinews":
+                arts = [Article(id=f"{row['id']}-{i}", text=d) for i, d in enumerate(row["documents"]) if d.strip()]
+                ref = row["summary"].lstrip("–- ").strip()
+            else:
+                arts = [Article(id=f"{row['id']}-{i}", text=a["text"], title=a.get("title"))
+                        for i, a in enumerate(row["articles"])]
+                ref = row["neutral_summary"]["text"]
+            out.append((row["id"], arts, [ref[s:e] for s, e in split_spans(ref)]))
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
+def fill(ranked: list[str], words: int) -> list[str]:
+    """Sentences in rank order, skipping any that would overflow the budget."""
+    out, left = [], words
+    for s in ranked:
+        n = len(s.split())
+        if 0 < n <= left:
+            out.append(s)
+            left -= n
+    return out
+
+
+class _Words:
+    """A sumy tokenizer that only splits words (sentences come from crosswire), needing no NLTK data."""
+
+    language = "english"
+    _tb = TreebankWordTokenizer()
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        from sumy.nlp.tokenizers import Tokenizer
+
+        return tuple(w for w in self._tb.tokenize(sentence) if Tokenizer._is_word(w))
+
+
+def sumy_system(cls) -> Callable[[list[Article], int], list[str]]:
+    summarizer = cls(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    tokenizer = _Words()
+
+    def run(articles: list[Article], words: int) -> list[str]:
+        paragraphs = [Paragraph([SumySentence(s.text, tokenizer) for s in split_article(a)]) for a in articles]
+        doc = ObjectDocumentModel([p for p in paragraphs if p.sentences])
+        picked: list[str] = []
+
+        def budget(infos):  # sumy passes the sentences sorted by its rating, best first
+            chosen = set(fill([str(i.sentence) for i in infos], words))
+            keep = [i for i in infos if str(i.sentence) in chosen]
+            picked.extend(str(i.sentence) for i in keep)
+            return keep
+
+        if doc.sentences:
+            summarizer(doc, budget)
+        return picked
+
+    return run
+
+
+def lead(articles: list[Article], words: int) -> list[str]:
+    per = [[s.text for s in split_article(a)] for a in articles]
+    ranked = [p[i] for i in range(max((len(p) for p in per), default=0)) for p in per if i < len(p)]
+    return fill(ranked, words)
+
+
+def crosswire_system(semantic: bool) -> Callable[[list[Article], int], list[str]]:
+    clean = _cleaner()
+    settings = Settings()
+
+    def run(articles: list[Article], words: int) -> list[str]:
+        cleaned = clean(articles)
+        sents = {a.id: split_article(a) for a in cleaned}
+        return [s.text for s in summarize(cleaned, sents, words, settings, semantic=semantic)]
+
+    return run
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--limit", type=int, default=None, help="first N clusters of each dataset")
+    ap.add_argument("--datasets", default="multinews,neus")
+    ap.add_argument("--systems", default="crosswire,lead,lexrank,textrank,lsa")
+    ap.add_argument("--no-semantic", action="store_true", help="crosswire citations on word overlap only")
+    args = ap.parse_args(argv)
+    clean = _cleaner()
+    systems = {
+        "crosswire": crosswire_system(not args.no_semantic),
+        "lead": lead,
+        "lexrank": sumy_system(LexRankSummarizer),
+        "textrank": sumy_system(TextRankSummarizer),
+        "lsa": sumy_system(LsaSummarizer),
+    }
+    systems = {k: v for k, v in systems.items() if k in args.systems.split(",")}
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
+    if "crosswire" in systems and not args.no_semantic:
+        from crosswire.nlp import embed
+
+        embed(["warm-up"])  # model load is not part of the per-cluster time
+    for name in args.datasets.split(","):
+        clusters = load(name, args.limit)
+        words = DATASETS[name][1]
+        scores = {k: {"rouge1": [], "rouge2": [], "rougeLsum": [], "time": []} for k in systems}
+        for _, raw, ref in clusters:
+            cleaned = clean(raw)
+            for sysname, fn in systems.items():
+                given = raw if sysname == "crosswire" else cleaned
+                t0 = time.perf_counter()
+                out = fn(given, words)
+                scores[sysname]["time"].append(time.perf_counter() - t0)
+                r = scorer.score("\n".join(ref), "\n".join(out))
+                for k in ("rouge1", "rouge2", "rougeLsum"):
+                    scores[sysname][k].append(100 * r[k].fmeasure)
+        print(f"\n{name}: {len(clusters)} clusters, {words}-word budget")
+        print(f"{'system':<10} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'ms/cluster':>11}")
+        for sysname, s in scores.items():
+            print(f"{sysname:<10} {statistics.mean(s['rouge1']):6.2f} {statistics.mean(s['rouge2']):6.2f} "
+                  f"{statistics.mean(s['rougeLsum']):7.2f} {1000 * statistics.mean(s['time']):11.1f}")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Throughput of `crosswire brief`: wall time, articles/s and peak memory, per stage.
+
+Usage, from the repo root:
+    python bench/throughput.py                     # seeds and news_cluster.jsonl
+    python bench/throughput.py --sets news_cluster
+
+Each data set runs in its own subprocess so peak memory (ru_maxrss) is that run's alone. Model load is
+timed as its own row ("load models") and not counted in the end-to-end articles/s, as a long-running
+process pays it once. The peer row is the plain reference a user would otherwise reach for: spaCy's
+full en_core_web_sm pipeline over the same raw texts with `nlp.pipe` (no cleaning, grouping or
+summaries), so the ratio says how much of one spaCy pass crosswire's whole briefing costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SETS = {
+    "seeds": SHARED / "seeds",
+    "news_cluster": SHARED / "data" / "giveme5w1h" / "news_cluster.jsonl",
+}
+STAGES = ["ingest", "clean", "split", "cluster", "parse", "summarize", "quotes", "compare", "timeline"]
+
+
+def run_one(name: str) -> dict:
+    """Brief one data set in this process and measure it."""
+    sys.path.insert(0, str(REPO))
+    from crosswire import nlp
+    from crosswire.pipeline import StageTimes, brief
+    from crosswire.settings import Settings
+
+    settings = Settings(progress=False)
+    t0 = time.perf_counter()
+    nlp.spacy_model()
+    nlp.embed(["warm up"])
+    load_s = time.perf_counter() - t0
+    times = StageTimes()
+    t1 = time.perf_counter()
+    briefing = brief([SETS[name]], settings, times=times)
+    total = time.perf_counter() - t1
+    n = len(briefing.articles)
+    texts = [a.text for a in briefing.articles]
+    t2 = time.perf_counter()
+    for _ in nlp.spacy_model().pipe(texts, batch_size=64):
+        pass
+    peer = time.perf_counter() - t2
+    return {
+        "set": name,
+        "articles": n,
+        "stories": len(briefing.stories),
+        "load_s": load_s,
+        "total_s": total,
+        "stages": times.seconds,
+        "peer_spacy_s": peer,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
+    ap.add_argument("--one", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one)))
+        return 0
+    rows = []
+    for name in args.sets:
+        out = subprocess.run([sys.executable, __file__, "--one", name], capture_output=True, text=True, check=True)
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    for r in rows:
+        n = r["articles"]
+        print(f"\n## {r['set']}: {n} articles, {r['stories']} stories, peak memory {r['peak_mb']:.0f} MB")
+        print(f"{'stage':<14}{'seconds':>10}{'share':>8}{'articles/s':>12}")
+        for stage in STAGES:
+            s = r["stages"].get(stage, 0.0)
+            rate = f"{n / s:>12.1f}" if s > 0 else f"{'-':>12}"
+            print(f"{stage:<14}{s:>10.2f}{s / r['total_s']:>8.0%}{rate}")
+        print(f"{'end to end':<14}{r['total_s']:>10.2f}{'100%':>8}{n / r['total_s']:>12.1f}")
+        print(f"{'(load models)':<14}{r['load_s']:>10.2f}")
+        print(
+            f"peer: spaCy full pipeline alone {r['peer_spacy_s']:.2f} s ({n / r['peer_spacy_s']:.1f} articles/s); "
+            f"crosswire brief / spaCy pass = {r['total_s'] / r['peer_spacy_s']:.2f}x"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""The shapes of page furniture, as regular expressions; used by `crosswire.clean`.
+
+Each rule names a kind of furniture every news site has (ad slots, share bars, comment counters,
+newsletter and membership appeals, photo and wire credits, related-story links, datelines), in the
+wording sites use for it, never one site's exact string. Whole-line rules carry a length cap: furniture
+is short, and a long line that happens to mention "subscribe" is prose.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# --- whole lines -----------------------------------------------------------------------------------
+
+# Lines that are furniture whatever else they say, because the words only ever label a widget.
+_WIDGET = re.compile(
+    r"""(?ix)^[\W_]*(?:
+      advertisement(?:\W+(?:(?:scroll\s+(?:down\s+)?(?:to\s+)?)?continue\s+reading|scroll\s+down)(?:\s+(?:the\s+)?(?:main\s+)?(?:story|article|below))?)?
+    | adv?ertisements?|ad|ads|sponsored(?:\s+(?:content|links?|stories|by\b.*))?|promoted(?:\s+stories)?
+    | (?:report|skip|close)\s+(?:this\s+)?ad
+    | (?:story|article|text)\s+continu(?:e|es|ed)\s+below(?:\s+(?:this\s+)?ad(?:vertisement)?)?
+    | \d[\d,.]*k?\s+(?:comments?|shares?|views?|replies|reactions?)
+    | (?:view|show|hide|read|load|post|add|leave|see|join)\s+(?:all\s+|the\s+|a\s+)?(?:\d+\s+)?(?:comments?|discussion|conversation)(?:\s*\(\d+\))?
+    | comments?(?:\s*\(\d+\))?|no\s+comments?
+    | tweet\s+with\s+a\s+location
+    | (?:share|tweet|pin|email|e-mail|print|save|copy\s+link|whatsapp|facebook|twitter|linkedin|reddit|pinterest|flipboard|messenger|sms|google\+?|tumblr)
+      (?:[\s/|,·•]+(?:share|tweet|pin|email|e-mail|print|save|copy\s+link|whatsapp|facebook|twitter|linkedin|reddit|pinterest|flipboard|messenger|sms|google\+?|tumblr|this|it|story|article|on))*
+    | (?:text|font)\s+size\W*|reset|menu|search|home|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|loading\W*|today|close
+    | (?:image|photo|video|picture)s?(?:\s+(?:copyright|caption|credits?))?(?:\s+\d+\s+of\s+\d+)?
+    | (?:getty\s+images|istock(?:photo)?|shutterstock|ap\s+photo|reuters|afp)(?:\s+photo)?
+    | (?:previous|next)(?:\s+(?:article|story|post|slide|page))?
+    | (?:read|show)\s+(?:more|less)|see\s+more|more\s+(?:stories|news|videos)|continue\s+reading
+    | related(?:\s+(?:stories|articles|coverage|content|links?|news|posts?))?|also|see\s+also|more|trending(?:\s+now)?
+    | (?:most\s+(?:read|popular|viewed|shared)|top\s+stories|editor'?s\s+picks?|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|don'?t\s+miss)
+    )[\W_]*$""",
+)
+# A marker that opens a line of links or teasers ("Related: ...", "READ MORE: ...", "ALSO: ...").
+_TEASER = re.compile(
+    r"""(?ix)^[\W_]*(?:read\s+more|related(?:\s+(?:stories|articles|coverage|content|links?|news))?|also(?:\s+read|\s+see)?
+    |see\s+also|more|watch|listen|click\s+here|trending(?:\s+news)?|recommended|don'?t\s+miss|read\s+next|up\s+next
+    |most\s+(?:read|popular|viewed)|further\s+reading|more\s+(?:from|on|stories|news)\b[^:]{0,40})\s*(?:[:|»›>]|\s+about\s*:)""",
+)
+# Appeals to the reader. Strong phrases are furniture on their own; weak ones ("newsletter",
+# "subscribe", "cookies") only when the line also talks to the reader (you/your/our/us), because a news
+# sentence can mention a newsletter but does not address the reader.
+_STRONG_APPEAL = re.compile(
+    r"""(?ix)\b(?:becom(?:e|ing)\s+a\s+(?:member|subscriber|supporter|patron)|shaping\s+our\s+journalism|support\s+(?:our|independent|quality)\s+journalism
+    |thank(?:s|\s+you)\s+for\s+(?:registering|signing\s+up|subscribing|reading)|(?:enable|turn\s+on|requires?)\s+javascript|javascript\s+is\s+(?:disabled|required)
+    |when\s+the\s+video\s+has\s+been\s+rented|this\s+(?:feature|video|content)\s+is\s+(?:not|un)available|please\s+try\s+again\s+later
+    |all\s+rights\s+reserved|add\s+location\s+information\s+to\s+your\s+tweets
+    |auto-generated\s+from\s+a\s+syndicated\s+feed|have\s+a\s+(?:news\s+)?tip|send\s+us\s+(?:a\s+)?tips?|like\s+us\s+on\s+facebook
+    |follow\s+(?:us|@\w+|[\w.'’ -]{1,40}?)\s+on\s+(?:twitter|facebook|instagram|google\+?|tiktok|linkedin|threads|bluesky)
+    |(?:like|love|enjoy(?:ed)?)\s+this\s+(?:story|article|post|piece)\?|share\s+(?:this|it)\s+with\s+(?:a\s+)?friends?
+    |delivered\s+(?:straight\s+)?to\s+your\s+(?:inbox|phone|email)|in\s+your\s+inbox|by\s+signing\s+up|download\s+the\s+[\w .'’-]{1,40}\s+app
+    |media\s+playback\s+is\s+unsupported|toggle\s+caption|\(opens\s+in\s+(?:a\s+)?new\s+window\))""",
+)
+# The same, for phrases that are furniture only at the start of a line.
+_STRONG_OPENING = re.compile(
+    r"""(?ix)^\W*(?:©|\(c\)|copyright\s+(?:©\s*)?\d{4}|media\s+caption\b|click\s+to\s+(?:email|share|print|tweet)|story\s+highlights\b
+    |published\s+on\s+\w{3,9}\.?\s+\d{1,2},\s+\d{4}\W*$)""",
+)
+_MORE_TAIL = re.compile(r"(?i)\bmore\s*(?:>>|»|›)\s*$")
+_WEAK_APPEAL = re.compile(
+    r"(?i)\b(?:newsletters?|subscri(?:be|ption)|sign\s+(?:up|in)|register|log\s*in|cookies?|privacy\s+policy|terms\s+of\s+(?:use|service)|members?hip|donat(?:e|ion)|app\s+store)\b"
+)
+_READER = re.compile(
+    r"(?i)^\W*(?:sign|subscribe|join|get|click|tap|download|register|log|become|support|donate|want|stay|don'?t)\b"
+    r"|\byour\s+(?:inbox|email|account|browser|device|settings|privacy|subscription|phone)\b"
+    r"|\byou\s+(?:agree|consent|accept|can\s+unsubscribe|need\s+to|must)\b"
+    r"|\bour\s+(?:newsletters?|site|website|app|terms|privacy|cookies?|journalism|readers|(?:free\s+|daily\s+|weekly\s+)?(?:email|newsletter))\b"
+    r"|\bwe\s+use\s+cookies\b"
+)
+# Credits: "Photo: X", "(Photo: X)", "Picture: Contributed", "Kevin Winter/Getty Images", "Sarah Tew/CNET".
+_CREDIT = re.compile(
+    r"""(?ix)^[\W_]*(?:(?:file\s+)?(?:photo|photograph|picture|pic|image|video|graphic|illustration|credit|caption|source|h/t)s?(?:\s+(?:credit|copyright|caption|by))?\s*[:|]
+    |image\s+(?:copyright|caption)\b|(?:photo|picture|image)\s+by\s)""",
+)
+_SLASH_CREDIT = re.compile(r"^[\w.'’ -]{2,40}/(?:[A-Z][\w.&'’ -]{1,30}|[A-Z]{2,10})$")
+# Wire and agency credits closing a story.
+_CONTRIBUTED = re.compile(
+    r"(?i)^[\w.,'’&() -]{2,120}\s+contributed\s+(?:to\s+)?(?:this\s+)?(?:report(?:ing)?|story|article)\b[^.]{0,80}\.?$"
+)
+_REPORTING_BY = re.compile(
+    r"(?i)^\(?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled)\s+by\b[^\n]{0,250}$"
+)
+_ARRANGEMENT = re.compile(
+    r"""(?ix)^\(?\s*(?:this\s+(?:story|article)\s+(?:was\s+)?)?(?:published|posted|reproduced|republished|distributed|syndicated)
+    \s+(?:in|under|by|via|through)\s+(?:an?\s+)?(?:arrangement|agreement|partnership|syndication|special\s+arrangement)
+    \s+with\s+(?:the\s+)?([^()\n]{1,60}?)\s*\)?\s*\.?$""",
+)
+# A caption: any text closed by a photo credit, "(Jane Doe/Getty Images)", "Photo: X", "REUTERS/Jane Doe".
+_CAPTION_CREDIT = re.compile(
+    r"""(?x)(?:\([^()]{1,80}/\s*[A-Z][^()]{0,80}\)\.?
+    |(?i:\((?:photo|image|picture|credit)s?\b[^()]{0,80}\))\.?
+    |\b(?i:photo|image|picture|credit)s?(?:\s+by)?\s*:\s*[^.]{1,80}\.?
+    |\b[A-Z]{3,}/[A-Z][\w.'’ -]{1,40})\s*$"""
+)
+# A line that only says when: "Published on May 3, 2015", "Updated 6.15pm", "2 years ago", "Tue Feb 19, 2013 7:44 PM".
+_TIME_WORDS = re.compile(
+    r"(?i)\b(?:published|posted|updated|last|modified|on|at|am|pm|a\.m\.|p\.m\.|et|est|edt|cst|cdt|pst|pdt|gmt|utc|bst|cet"
+    r"|ago|years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?|today|yesterday|th|st|nd|rd"
+    r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    r"|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|associated|press|reuters|afp)\b"
+)
+_NO_WORDS = re.compile(r"^[\W\d_]*$")
+
+# Caps: an appeal or credit line longer than this is prose that mentions the words (the longest
+# furniture seen in Multi-News pages, POLITICO's newsletter box, is ~270 characters).
+_APPEAL_MAX = 320
+_CREDIT_MAX = 160
+_TEASER_MAX = 250
+
+
+def is_furniture_line(line: str) -> bool:
+    """True if the whole line (paragraph) is page furniture rather than article text."""
+    if _NO_WORDS.match(line):
+        return True
+    if len(line) <= 120 and _WIDGET.match(line):
+        return True
+    if len(line) <= _TEASER_MAX and _TEASER.match(line):
+        return True
+    if len(line) <= 300 and line.startswith("[") and line.endswith("]"):
+        return True  # "[Related headline]" links, "[h/t X, Photo: Y]"
+    if len(line) <= _APPEAL_MAX:
+        if _STRONG_OPENING.match(line) or _STRONG_APPEAL.search(line) or _MORE_TAIL.search(line[-12:]):
+            return True
+        if _WEAK_APPEAL.search(line) and _READER.search(line) and not _looks_quoted(line):
+            return True
+    if len(line) <= _CREDIT_MAX:
+        if _CREDIT.match(line) or _CONTRIBUTED.match(line) or _ARRANGEMENT.match(line):
+            return True
+        if _SLASH_CREDIT.match(line) and not line.endswith("."):
+            return True
+        if re.search(r"(?i)\bread\s+more\s*$", line) and not line.endswith("."):
+            return True  # "Headline | Author Read more" teaser
+    if len(line) <= 400 and _REPORTING_BY.match(line):
+        return True
+    if len(line) <= 300 and _CAPTION_CREDIT.search(line[-200:]):
+        return True
+    if len(line) <= 60 and not line.endswith(":") and any(ch.isdigit() for ch in line) and is_timestamp(line):
+        return True
+    return False
+
+
+def is_timestamp(line: str) -> bool:
+    """True if the line is only a date or time ("Published on May 3, 2015", "Updated 6.15pm")."""
+    rest = _TIME_WORDS.sub(" ", line)
+    return not re.search(r"[^\W\d_]", rest)
+
+
+def _looks_quoted(line: str) -> bool:
+    # Someone quoted telling "you" to sign up is news, not an appeal from the page.
+    return bool(re.search(r"[\"“”]", line)) and bool(re.search(r"(?i)\b(?:said|says|told|asked|wrote)\b", line))
+
+
+def agency_credit(line: str) -> str | None:
+    """The agency or outlet named by a syndication credit line ("(Published in an arrangement with PTI)")."""
+    m = _ARRANGEMENT.match(line)
+    return m.group(1).strip() if m else None
+
+
+# --- inside lines ----------------------------------------------------------------------------------
+
+# A related-story link: "Also on rt.com <headline>" (the domain names the outlet), "READ MORE: <headline>".
+_LINK_MARKER = re.compile(
+    r"(?i)(?:(?<=^)|(?<=[.!?\"”’)]\s)|(?<=[.!?\"”’)]))(?:also|more|read\s+more|see\s+also)\s+on\s+((?:[a-z0-9-]+\.)+[a-z]{2,})\b\s*[:|–—-]?\s*"
+    r"|(?:(?<=^)|(?<=[.!?\"”’)]\s)|(?<=[.!?\"”’)]))(?:READ\s+MORE|Read\s+more|RELATED|Related|ALSO\s+READ|Also\s+read|SEE\s+ALSO|See\s+also)\s*:\s*"
+)
+# Where the headline runs into the real sentence with no space: "...keepThe two", "...PutinLavrov said".
+# Two lower-case letters (or a digit or closing punctuation) before the capital avoid "McCain", "iPhone".
+_MARKER_WORDS = ("also on ", "more on ", "read more", "see also", "related", "also read")
+_GLUE = re.compile(r"(?:(?<=[a-z]{2})|(?<=[0-9%)\]\"”’?!]))(?=[A-Z][a-z'’]*\b)")
+# Camel-case brand names whose inner capital is not a glue point (a general list, extend as needed).
+_CAMEL_WORDS = frozenset(
+    "youtube paypal javascript whatsapp playstation linkedin facebook tiktok wikileaks sportscenter "
+    "smackdown pricewaterhousecoopers blackrock jetblue easyjet fedex glaxosmithkline hubspot".split()
+)
+_WIRE_TAIL = re.compile(r"(?:(?<=^)|(?<=[.!?\"”’)]\s)|(?<=[.!?\"”’)]))\s*[-–—]?\s*With\s+(?:[\w.&'’-]+\s+){0,3}(?:wires?|wire\s+services|news\s+services|reports?)\s*\.?$")
+_CLICK_HERE = re.compile(r"\s*\((?:click|tap)\s+here\b[^()]{0,150}\)|(?:(?<=^)|(?<=[.!?\"”’)]\s))(?:Click|Tap)\s+here\b[^.!?]{0,200}[.!?]?\s*$")
+
+
+def cut_inline(para: str) -> tuple[str, list[str], str | None]:
+    """Remove glued related-story links and trailing credits from one paragraph.
+
+    Returns the paragraph left, the pieces cut, and an outlet domain named by a link marker, if any.
+    """
+    cut: list[str] = []
+    source = None
+    pos = 0
+    low = para.lower()
+    # Cheap substring tests first: the regexes below are the slowest part of cleaning.
+    if not any(k in low for k in _MARKER_WORDS):
+        pos = len(para)
+    while pos < len(para):
+        m = _LINK_MARKER.search(para, pos)
+        if not m:
+            break
+        glue = _glue_point(para, m.end())
+        if glue is None:
+            if m.start() == 0 and len(para) <= _TEASER_MAX:
+                cut.append(para)  # a link on its own line
+                para = ""
+                source = source or (m.group(1).lower() if m.group(1) else None)
+                break
+            pos = m.end()
+            continue
+        source = source or (m.group(1).lower() if m.group(1) else None)
+        cut.append(para[m.start() : glue].strip())
+        para = (para[: m.start()] + para[glue:]).strip()
+        pos = m.start()
+    if "with " in para[-80:].lower():
+        m = _WIRE_TAIL.search(para, max(0, len(para) - 80))
+        if m:
+            cut.append(m.group(0).strip())
+            para = para[: m.start()].strip()
+    if "here" in low:
+        m = _CLICK_HERE.search(para)
+        if m:
+            cut.append(m.group(0).strip())
+            para = (para[: m.start()] + para[m.end() :]).strip()
+    return para, cut, source
+
+
+def _glue_point(para: str, start: int) -> int | None:
+    for g in _GLUE.finditer(para, start):
+        i = g.start()
+        word_start = i
+        while word_start > 0 and (para[word_start - 1].isalnum() or para[word_start - 1] in "'’-"):
+            word_start -= 1
+        word_end = i
+        while word_end < len(para) and para[word_end].isalnum():
+            word_end += 1
+        if para[word_start:word_end].lower() in _CAMEL_WORDS:
+            continue
+        if len(para) - i < 20:
+            return None  # nothing like a sentence follows: a headline with an odd capital
+        return i
+    return None
+
+
+# --- datelines -------------------------------------------------------------------------------------
+
+# "MOSCOW —", "WASHINGTON (Reuters) -", "NEW YORK, N.Y. --", "UNION CITY, Ga. -", "LONDON, May 5 (AFP) -",
+# "Moscow, May 14 (Reuters) -" (a mixed-case place only with an agency), "(CNN) —".
+_PLACE_CAPS = r"[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}"
+_PLACE_MIXED = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"
+_QUALIFIER = r"(?:,\s*[A-Z][\w.'’]*(?:\s+[\w.'’]+){0,3})?"
+_AGENCY = r"\(\s*[A-Z][\w.&'’ -]{0,25}\)"
+_DASH = r"\s*(?:—|–|--|-|\|)(?:\s+|$)"
+_DATELINE = re.compile(
+    rf"^(?:{_PLACE_CAPS}{_QUALIFIER}(?:\s*{_AGENCY})?{_DASH}|{_PLACE_MIXED}{_QUALIFIER}\s*{_AGENCY}{_DASH}|{_AGENCY}\s*(?:—|–|--|-)?\s*)"
+)
+
+
+def split_dateline(para: str) -> tuple[str, str | None]:
+    """(rest, dateline) when `para` opens with a dateline followed by a sentence; else (para, None)."""
+    m = _DATELINE.match(para)
+    if not m:
+        return para, None
+    rest = para[m.end() :].lstrip()
+    head = m.group(0).strip()
+    if not rest or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'“‘"):
+        return para, None
+    return rest, head
+
+
+def is_dateline_only(line: str) -> bool:
+    """True if the line is nothing but a dateline ("MOSCOW —")."""
+    m = _DATELINE.match(line)
+    return bool(m) and not line[m.end() :].strip() and any(ch.isalpha() for ch in line)
+
+
+def domain(url: str | None) -> str | None:
+    """The host of `url` without 'www.', or None."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    return host[4:] if host.startswith("www.") else host

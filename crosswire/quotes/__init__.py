@@ -1,0 +1,60 @@
+"""Who said what: direct and indirect quotes with their cue and resolved speaker.
+
+`extract_quotes` proposes candidates from the dependency parse and quotation marks
+(`candidates.py`), keeps those a small fitted model accepts (`model.py`), and resolves each source
+mention to a full name (`speakers.py`). `link_same_statements` joins renderings of one statement
+across outlets (`link.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..records import Article, Quote, Span
+from ..settings import Settings
+from .link import link_same_statements
+
+__all__ = ["extract_quotes", "link_same_statements", "quotes_from_doc"]
+
+
+def extract_quotes(
+    articles: Sequence[Article], settings: Settings, docs: Mapping[str, Any] | None = None
+) -> list[Quote]:
+    """Quotes in the cleaned articles, in article then text order; `docs` are their spaCy parses."""
+    docs = dict(docs or {})
+    missing = [a for a in articles if a.id not in docs]
+    if missing:
+        from ..nlp import spacy_model
+
+        nlp = spacy_model()
+        for art, doc in zip(missing, nlp.pipe((a.text for a in missing), batch_size=settings.batch_size), strict=True):
+            docs[art.id] = doc
+    out: list[Quote] = []
+    for art in articles:
+        out.extend(quotes_from_doc(art, docs[art.id]))
+    return out
+
+
+def quotes_from_doc(article: Article, doc: Any, threshold: float | None = None) -> list[Quote]:
+    """The quotes of one article from its parse (`doc.text` must be `article.text`)."""
+    from .candidates import _quote_index, generate
+    from .marks import find_quotes
+    from .model import decode, load_model, score
+    from .speakers import Resolver, mention_span
+
+    if doc.text != article.text:
+        raise ValueError(f"parse of {article.id} does not match its cleaned text")
+    model = load_model()
+    cands = generate(doc)
+    score(cands, model)
+    kept = decode(cands, model["threshold"] if threshold is None else threshold)
+    resolver = Resolver(doc, _quote_index(doc, find_quotes(doc.text)))
+    text = article.text
+    out = []
+    for c in kept:
+        span = Span(*mention_span(c.source)) if c.source is not None else None
+        speaker = resolver.resolve(c.source) if c.source is not None else None
+        cue = text[c.cue_span[0] : c.cue_span[1]] if c.cue_span else None
+        out.append(Quote(speaker, span, text[c.start : c.end], article.id, c.start, c.end, cue, c.direct))
+    return out

@@ -1,0 +1,241 @@
+"""Who a source mention refers to, within one article: names, surnames, pronouns and role nouns.
+
+Deliberately simple coreference, and conservative: a mention resolves only when the article makes
+the referent clear, otherwise the speaker is None (a wrong name in a briefing is worse than none).
+- a full name ("Sergei Lavrov") is itself; a surname ("Lavrov") is the full name introduced with it;
+- "he"/"she" is the nearest preceding person mention outside quotation marks, preferring the
+  grammatical subject (the centering heuristic: "Lavrov told Pompeo ... He added" is Lavrov);
+- a role noun ("the Russian diplomat") is the one person introduced with a compatible role and no
+  conflicting nationality ("Russian Foreign Minister Sergei Lavrov").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "sir", "president", "secretary", "minister", "senator", "sen",
+    "rep", "gov", "governor", "judge", "prime", "foreign", "general", "gen", "pope", "king", "queen",
+    "prince", "chancellor", "mayor", "director", "chairman", "ambassador", "vice", "former", "state",
+    "speaker", "leader", "deputy", "justice", "sheriff", "spokesman", "spokeswoman", "fm",
+}  # fmt: skip
+# Role nouns that can name the same office in different words; a general, topic-free lexicon.
+_ROLE_GROUPS = [
+    {"diplomat", "minister", "secretary", "fm", "ambassador", "envoy", "counterpart"},
+    {"president", "leader", "head", "premier", "chancellor", "chief", "king", "ruler"},
+    {"spokesman", "spokeswoman", "spokesperson", "representative", "aide", "adviser"},
+    {"senator", "congressman", "congresswoman", "lawmaker", "legislator", "representative"},
+    {"candidate", "nominee", "contender", "hopeful"},
+    {"governor", "mayor", "official"},
+    {"director", "chief", "head", "chairman", "chairwoman", "ceo"},
+]
+_DEMONYMS = {
+    "american": "us", "america": "us", "us": "us", "usa": "us", "united": "us", "washington": "us",
+    "british": "uk", "britain": "uk", "uk": "uk", "english": "uk", "french": "fr", "france": "fr",
+    "dutch": "nl", "netherlands": "nl", "chinese": "cn", "china": "cn", "moscow": "ru", "russia": "ru",
+    "russian": "ru", "kremlin": "ru", "german": "de", "germany": "de", "iranian": "ir", "iran": "ir",
+    "ukrainian": "ua", "ukraine": "ua", "israeli": "il", "israel": "il", "syrian": "sy", "syria": "sy",
+}  # fmt: skip
+_HE_SHE = {"he", "she", "him", "her"}
+_QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
+# How far back (sentences) a pronoun looks for its antecedent; further back is a guess.
+_PRONOUN_WINDOW = 4
+
+
+def mention_kind(tok: Any) -> str:
+    """A coarse type of the source mention, used as a model feature."""
+    low = tok.lower_
+    if low in _HE_SHE:
+        return "he"
+    if low in ("they", "them"):
+        return "they"
+    if low in ("i", "we", "you"):
+        return "i_we"
+    if tok.pos_ == "PRON":
+        return "pron"
+    if tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return tok.ent_type_.lower()
+    if tok.pos_ == "PROPN":
+        return "propn"
+    if tok.pos_ == "NOUN":
+        return "nouns" if tok.tag_ == "NNS" else "noun"
+    return "other"
+
+
+def mention_span(tok: Any) -> tuple[int, int]:
+    """Character span of the noun phrase headed by `tok`, without relative clauses or appositions."""
+    left = tok
+    for t in reversed(list(tok.lefts)):
+        if t.i != left.i - 1 or t.dep_ not in ("det", "amod", "compound", "poss", "nummod", "nmod", "case"):
+            break
+        left = t
+    # a possessor's subtree ("Clinton's campaign") is part of the phrase
+    if left.dep_ == "poss":
+        left = left.left_edge
+    right = tok
+    for t in tok.rights:
+        if t.dep_ in ("compound", "flat", "case") and t.i == right.i + 1:
+            right = t
+        else:
+            break
+    if tok.ent_iob_ != "O":
+        ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+        if ent is not None:
+            left = min(left, ent[0], key=lambda t: t.i)
+            right = max(right, ent[-1], key=lambda t: t.i)
+    return left.idx, right.idx + len(right.text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    token: int  # index of the mention's last token
+    name: str
+    subject: bool
+    roles: frozenset[str]
+
+
+class Resolver:
+    """Resolves source mentions of one parsed article to full names."""
+
+    def __init__(self, doc: Any, quoted: list[bool]) -> None:
+        self.doc = doc
+        self.quoted = quoted
+        # The tagger's PERSON label is unreliable on single surnames ("Lavrov" comes out ORG), so
+        # a surname is any last word of a PERSON entity, and every run of proper nouns ending in
+        # one is a mention of that person.
+        surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON"}
+        self.full: dict[str, list[tuple[int, str]]] = {}  # surname -> [(token, full name)]
+        for m in re.finditer(r"\((\w+)\)\s+([A-Z]\w+)", doc.text):  # "President (Donald) Trump"
+            tok = doc.char_span(m.start(2), m.end(2))
+            if tok is not None:
+                surnames.add(m.group(2).lower())
+                self.full.setdefault(m.group(2).lower(), []).append((tok.end - 1, f"{m.group(1)} {m.group(2)}"))
+        runs = []
+        for t in doc:
+            if t.lower_ in surnames and t.tag_ in ("NNP", "NNPS") and (t.i + 1 == len(doc) or doc[t.i + 1].tag_ != "NNP"):
+                words = _strip_titles(_propn_run(doc, t.i))
+                runs.append((t.i, words))
+                if len(words) >= 2:
+                    self.full.setdefault(t.lower_, []).append((t.i, " ".join(words)))
+        self.people: list[_Person] = []
+        for i, words in runs:
+            name = " ".join(words) if len(words) >= 2 else self.surname(doc[i].text, i)
+            if name and not quoted[i]:
+                tok = doc[i]
+                subject = tok.dep_ in ("nsubj", "nsubjpass") or (
+                    tok.dep_ in ("compound", "appos") and tok.head.dep_ in ("nsubj", "nsubjpass")
+                )
+                first = i - len(words) + 1
+                self.people.append(_Person(i, name, subject, frozenset(_roles(doc, first, i))))
+
+    def surname(self, word: str, at: int) -> str | None:
+        """The full name introduced with this surname, nearest before `at` (or the only one)."""
+        options = self.full.get(word.lower(), [])
+        before = [name for i, name in options if i <= at]
+        if before:
+            return before[-1]
+        names = {name for _, name in options}
+        return names.pop() if len(names) == 1 else None
+
+    def resolve(self, tok: Any) -> str | None:
+        """The full name `tok`'s mention refers to, or None when the text does not make it clear."""
+        if tok.tag_ in ("WP", "WDT") and tok.head.dep_ in ("relcl", "acl") and tok.head.head is not tok.head:
+            return self.resolve(tok.head.head)  # "Pompeo, who said ..." is Pompeo
+        kind = mention_kind(tok)
+        if kind == "he":
+            return self._pronoun(tok)
+        if tok.pos_ == "PROPN" and self.full.get(tok.lower_):
+            words = _strip_titles(_propn_run(self.doc, tok.i))
+            return " ".join(words) if len(words) >= 2 else self.surname(tok.text, tok.i)
+        for c in tok.children:  # "his spokesman Dmitry Peskov", "the F.B.I. director, James Comey"
+            if c.dep_ == "appos" and c.pos_ == "PROPN":
+                return self.resolve(c)
+        if kind in ("org", "gpe", "norp"):
+            ent = next((e for e in self.doc.ents if e.start <= tok.i < e.end), None)
+            if ent is None:
+                return None
+            text = ent.text
+            return text[4:] if text.lower().startswith("the ") else text
+        if kind in ("noun", "propn"):
+            return self._role(tok)
+        return None
+
+    def _pronoun(self, tok: Any) -> str | None:
+        sent_starts = [s.start for s in self.doc.sents]
+        cur = tok.sent.start
+        idx = sent_starts.index(cur)
+        lo = sent_starts[max(0, idx - _PRONOUN_WINDOW)]
+        window = [p for p in self.people if lo <= p.token < tok.i]
+        if not window:
+            return None
+        # nearest sentence holding any person; in it, the last subject, else the last mention
+        last_sent = self.doc[window[-1].token].sent.start
+        in_sent = [p for p in window if self.doc[p.token].sent.start == last_sent]
+        subjects = [p for p in in_sent if p.subject]
+        return (subjects or in_sent)[-1].name
+
+    def _role(self, tok: Any) -> str | None:
+        if tok.tag_ not in ("NN", "NNP") or any(c.dep_ == "poss" for c in tok.children):
+            return None  # plural roles are groups; "his spokesman" is not "him"
+        words = {t.lower_ for t in tok.subtree if t.i <= tok.i and t.pos_ in ("ADJ", "PROPN", "NOUN")}
+        head = tok.lower_
+        groups = [g for g in _ROLE_GROUPS if head in g]
+        if not groups:
+            return None
+        nations = {_DEMONYMS[w] for w in words if w in _DEMONYMS}
+        best: dict[str, int] = {}
+        for p in self.people:
+            if p.token >= tok.i or not p.roles:
+                continue
+            if not (head in p.roles or any(g & p.roles for g in groups)):
+                continue
+            p_nations = {_DEMONYMS[w] for w in p.roles if w in _DEMONYMS}
+            if nations and p_nations and not nations <= p_nations:
+                continue
+            best[p.name] = len(nations & p_nations)
+        if not best:
+            return None
+        top = max(best.values())
+        winners = [n for n, s in best.items() if s == top]
+        return winners[0] if len(winners) == 1 else None
+
+
+def _propn_run(doc: Any, last: int) -> list[Any]:
+    """The proper nouns ending at `last` ("US Secretary of State Mike Pompeo" -> State Mike Pompeo)."""
+    i = last
+    while i > 0 and doc[i - 1].tag_ in ("NNP", "NNPS") and not doc[i - 1].is_punct and last - i < 5:
+        i -= 1
+    return list(doc[i : last + 1])
+
+
+def _strip_titles(span: Any) -> list[str]:
+    words = [t.text for t in span if not t.is_punct and t.text not in _QUOTE_CHARS]
+    while words and (words[0].lower().rstrip(".") in _TITLES or words[0].lower() in _DEMONYMS or words[0][0].islower()):
+        words = words[1:]
+    words = [w for w in words if w not in ("'s", "\u2019s")]
+    return words
+
+
+def _roles(doc: Any, first: int, last: int) -> set[str]:
+    """Words introducing a person: the titles before the name and an apposition after it."""
+    out: set[str] = set()
+    i = first - 1
+    while i >= 0 and first - i <= 8:
+        t = doc[i]
+        if t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ == "of":
+            out.add(t.lower_.replace(".", ""))
+            i -= 1
+        else:
+            break
+    for t in doc[first : last + 1]:
+        if t.lower_.rstrip(".") in _TITLES:
+            out.add(t.lower_.rstrip("."))
+    root = doc[last]
+    for c in root.children:
+        if c.dep_ == "appos":
+            out.update(x.lower_.replace(".", "") for x in c.subtree if x.pos_ in ("PROPN", "NOUN", "ADJ"))
+    if root.dep_ == "appos":
+        out.update(x.lower_ for x in root.head.subtree if x.i < first and x.pos_ in ("PROPN", "NOUN", "ADJ"))
+    return out

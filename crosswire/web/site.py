@@ -1,0 +1,132 @@
+"""The web app's view of one store: cached article lookups, story analysis, and serialized ingest."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..records import Article, Failure, Story
+from ..settings import Settings
+from ..store import Store
+from .views import StoryRow, matches, story_rows
+
+log = logging.getLogger("crosswire.web")
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """The outcome of one POST /api/articles."""
+
+    articles: list[dict[str, Any]]
+    failures: list[Failure]
+    ids: dict[str, str]  # failure input ("request:N") -> the id the record gave, where it had one
+    added: int
+    total: int
+
+
+class Site:
+    """Everything the routes need, around one Store (one SQLite connection shared by all threads)."""
+
+    def __init__(self, db_path: str | Path, settings: Settings):
+        self.settings = settings
+        self.store = Store(db_path)
+        # Ingest reads the grouping state, adds articles and writes the state back; two requests doing
+        # that at once would each overwrite the other's assignments, so ingests run one at a time.
+        self._ingest_lock = threading.Lock()
+        self._guard = threading.Lock()
+        self._story_locks: dict[str, threading.Lock] = {}
+        self._cache: tuple[int, dict[str, Article]] = (-1, {})
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- reading ----------------------------------------------------------------------------------
+    def articles_by_id(self) -> dict[str, Article]:
+        """All stored articles by id; reloaded only when the article count changed (articles are
+        only ever added, so the count is a cheap version number)."""
+        count = self.store.article_count()
+        with self._guard:
+            if self._cache[0] == count:
+                return self._cache[1]
+        by_id = {a.id: a for a in self.store.articles()}
+        with self._guard:
+            self._cache = (len(by_id), by_id)
+        return by_id
+
+    def story_rows(self, query: str = "") -> list[StoryRow]:
+        """Stories newest first with their outlets and dates, optionally only those matching `query`."""
+        by_id = self.articles_by_id()
+        stories = self.store.stories()
+        if query.strip():
+            stories = [s for s in stories if matches(s, by_id, query)]
+        return story_rows(stories, by_id)
+
+    def story(self, story_id: str) -> tuple[Story, list[Article]] | None:
+        """The analysed story; concurrent requests for one story compute it once (then it is cached)."""
+        from ..api import stored_story
+
+        with self._guard:
+            lock = self._story_locks.setdefault(story_id, threading.Lock())
+        with lock:
+            return stored_story(self.store, story_id, self.settings)
+
+    def story_or_grouping(self, story_id: str) -> tuple[Story, list[Article], str | None] | None:
+        """The analysed story for a page; if the analysis fails, the bare grouping and the reason, so
+        the reader still gets the articles (the JSON API reports the failure instead)."""
+        try:
+            found = self.story(story_id)
+            return None if found is None else (*found, None)
+        except Exception as exc:  # a page must not die because one stage did
+            log.exception("analysis of story %s failed", story_id)
+            bare = next((s for s in self.store.stories() if s.id == story_id), None)
+            if bare is None:
+                return None
+            return bare, self.store.articles(list(bare.articles)), f"{type(exc).__name__}: {exc}"
+
+    def story_of(self, article_id: str) -> Story | None:
+        return next((s for s in self.store.stories() if article_id in s.articles), None)
+
+    # -- writing ----------------------------------------------------------------------------------
+    def post(self, records: list[Any], body: bytes) -> Posted:
+        """Read, clean, store and group posted records; every record ends as an article or a Failure."""
+        from ..ingest import articles_from_records
+        from ..ingest_store import ingest_articles
+        from ..pipeline import prepare
+
+        # Records without an id get one derived from the request body, so re-posting the same body is
+        # idempotent instead of storing the articles again under new ids.
+        prefix = "web-" + hashlib.sha256(body).hexdigest()[:12]
+        articles: list[Article] = []
+        failures: list[Failure] = []
+        seen: set[str] = set()
+        ids = {f"request:{n}": str(r["id"]) for n, r in enumerate(records, 1) if isinstance(r, dict) and r.get("id")}
+        for item in articles_from_records(records, "request", self.settings, id_prefix=prefix):
+            if isinstance(item, Article):
+                ids[item.origin] = item.id
+            item = prepare(item, self.settings)  # cleaning runs outside the lock, in parallel
+            if isinstance(item, Article) and item.id in seen:
+                item = Failure(item.origin or item.id, f"another article in this request has the id {item.id!r}")
+            if isinstance(item, Failure):
+                failures.append(item)
+            else:
+                seen.add(item.id)
+                articles.append(item)
+        with self._ingest_lock:
+            result = ingest_articles(self.store, articles, [], self.settings)
+        failures += result.failures
+        failed = {f.input for f in result.failures}
+        assigned = {a: (s, line) for a, s, line in result.assignments}
+        out = []
+        for a in articles:
+            if a.id in assigned:
+                story, line = assigned[a.id]
+                out.append({"id": a.id, "status": "added", "story": story, "storyline": line})
+            elif (a.origin or a.id) not in failed:
+                known = self.story_of(a.id)  # same id and text were stored before: nothing to do
+                out.append({"id": a.id, "status": "exists", "story": known.id if known else None,
+                            "storyline": known.storyline if known else None})
+        return Posted(out, failures, ids, result.added, result.total)

@@ -1,0 +1,125 @@
+"""The command line end to end, as a user runs it: real files, real models, real SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import SEEDS, SHARED
+
+CLI = [sys.executable, "-m", "crosswire.cli"]
+ENV = {**os.environ, "CROSSWIRE_PROGRESS": "0"}
+
+
+def run(*args: str, check: bool = False) -> subprocess.CompletedProcess:
+    proc = subprocess.run([*CLI, *args], capture_output=True, text=True, env=ENV, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"crosswire {' '.join(args)} exited {proc.returncode}: {proc.stderr[-800:]}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def seeds_json() -> dict:
+    return json.loads(run("brief", str(SEEDS), "--format", "json", check=True).stdout)
+
+
+def test_brief_json_honours_the_contract(seeds_json):
+    d = seeds_json
+    assert set(d) >= {"articles", "failures", "stories", "storylines"}
+    assert d["failures"] == []
+    for a in d["articles"]:
+        assert set(a) >= {"id", "source", "title", "published", "url", "text"}
+    texts = {a["id"]: a["text"] for a in d["articles"]}
+    for s in d["stories"]:
+        assert set(s) >= {"id", "title", "articles", "summary", "quotes", "entities", "claims", "timeline"}
+        assert s["summary"], "a story without a summary"
+        for sent in s["summary"]:
+            assert sent["citations"]
+            for c in sent["citations"]:
+                assert c["article"] in s["articles"]
+                assert 0 <= c["start"] < c["end"] <= len(texts[c["article"]])
+            first = sent["citations"][0]
+            assert texts[first["article"]][first["start"]:first["end"]] == sent["text"]
+
+
+def test_brief_seeds_pass_the_shared_gold_check(tmp_path):
+    """The project's own acceptance check: contract + gold stories + no boilerplate."""
+    proc = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "check_brief.py"), "--cmd", f"{sys.executable} -m crosswire.cli"],
+        capture_output=True, text=True, env=ENV, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def test_brief_markdown_has_titles_markers_and_sources():
+    proc = run("brief", str(SEEDS), check=True)
+    md = proc.stdout
+    assert md.startswith("# Briefing")
+    assert "[1]" in md and "**Sources**" in md
+    assert md.count("### ") + md.count("\n## ") >= 2
+    assert "\x1b[" not in md, "terminal control codes leaked into stdout"
+
+
+def test_exit_codes_and_failures(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    proc = run("brief", str(empty), "--format", "json")
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)["failures"][0]["input"].endswith("empty.txt")
+    assert run("brief").returncode == 1  # nothing to brief: a usage error
+    assert run("brief", str(SEEDS), "--no-such-flag").returncode == 1
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "good.txt").write_text((SEEDS / "002_0e89ee0f3769bdb9.txt").read_text())
+    (mixed / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (mixed / "lines.jsonl").write_text('{"id": "j1", "text": "' + "A sentence that says something. " * 5 + '"}\n{oops\n')
+    proc = run("stories", str(mixed), "--format", "json")
+    assert proc.returncode == 0
+    out = json.loads(proc.stdout)
+    reasons = {f["input"]: f["reason"] for f in out["failures"]}
+    assert any(k.endswith("bad.txt") for k in reasons)
+    assert any(k.endswith("lines.jsonl:2") for k in reasons)
+    assert sorted(a for s in out["stories"] for a in s["articles"]) == ["good", "j1"]
+
+
+def test_ingest_twice_stores_once_and_briefs_the_store(tmp_path):
+    db = tmp_path / "c.db"
+    first = json.loads(run("ingest", str(SEEDS), "--db", str(db), check=True).stdout)
+    assert (first["added"], first["total"]) == (5, 5)
+    again = json.loads(run("ingest", str(SEEDS), "--db", str(db), check=True).stdout)
+    assert (again["added"], again["total"]) == (0, 5)
+    listed = json.loads(run("stories", "--db", str(db), "--format", "json", check=True).stdout)
+    members = sorted(sorted(a[:3] for a in s["articles"]) for s in listed["stories"])
+    assert members == [["000", "002"], ["001", "003", "004"]]
+    briefing = json.loads(run("brief", "--db", str(db), "--format", "json", check=True).stdout)
+    assert len(briefing["articles"]) == 5 and len(briefing["stories"]) == 2
+
+
+def test_summarize_inputs_and_clusters(tmp_path):
+    out = json.loads(run("summarize", str(SEEDS / "002_0e89ee0f3769bdb9.txt"), "--words", "40", check=True).stdout)
+    assert set(out) >= {"summary", "articles", "failures"} and out["summary"]
+    assert sum(len(s["text"].split()) for s in out["summary"]) <= 60
+    clusters = tmp_path / "c.jsonl"
+    text = (SEEDS / "004_68ef4f21c3a5e355.txt").read_text()
+    clusters.write_text(
+        json.dumps({"id": "c1", "articles": [{"id": "a", "text": text}]}) + "\nnot json\n"
+        + json.dumps({"id": "c3", "articles": [{"id": "b"}]}) + "\n"
+    )
+    lines = [json.loads(x) for x in run("summarize", "--clusters", str(clusters), "--format", "jsonl").stdout.splitlines()]
+    assert [x["id"] for x in lines] == ["c1", None, "c3"]
+    assert lines[0]["summary"] and not lines[0]["failures"]
+    assert lines[1]["summary"] == [] and lines[1]["failures"]
+    assert lines[2]["summary"] == [] and lines[2]["failures"]
+
+
+def test_quotes_command(tmp_path):
+    out = json.loads(run("quotes", str(SEEDS / "001_c2465f9aa2e9395f.txt"), check=True).stdout)
+    assert set(out) >= {"quotes", "failures"}
+    text = out["articles"][0]["text"]
+    assert out["quotes"]
+    for q in out["quotes"]:
+        assert text[q["start"]:q["end"]] == q["text"]
+    assert any(q["speaker"] and "Lavrov" in q["speaker"] for q in out["quotes"])
