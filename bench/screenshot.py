@@ -27,8 +27,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "sochi-story.png")
-    ap.add_argument("--width", type=int, default=1200)
-    ap.add_argument("--height", type=int, default=1500, help="height of the captured page area (px)")
+    ap.add_argument("--width", type=int, default=1100)
+    ap.add_argument("--height", type=int, default=1250, help="height of the captured page area (px)")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 

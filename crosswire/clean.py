@@ -19,7 +19,7 @@ from . import furniture as F
 from .records import Article, Failure
 
 # Characters that are invisible or spacing-only in news pages: zero-width joiners, BOMs, soft hyphens.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # every Cc character except \t and \n
 _SPACES = re.compile(r"[^\S\n]+")
 # A line this long is wrapped prose, not a heading, when it is followed by more lines of the same block.
@@ -64,7 +64,7 @@ def clean_article(article: Article, settings: Any) -> Article | Failure:
 
 def normalize(text: str) -> str:
     """Unicode NFC, newlines as \\n, invisible characters out, runs of spaces collapsed, lines stripped."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _CONTROLS.sub(" ", text)
     text = _SPACES.sub(" ", text)

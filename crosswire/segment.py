@@ -26,10 +26,11 @@ _STARTERS = frozenset(
 )
 
 _CLOSERS = "\"'”’»)]"
-_OPENERS = "\"'“‘«([" 
+_OPENERS = "\"'“‘«(["
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
 _PARAGRAPH = re.compile(r"\n\s*")
+_WINDOW = 64  # characters looked at on each side of a period; no abbreviation or word is longer
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)$")
 
 
@@ -45,9 +46,14 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for m in _PARAGRAPH.finditer(text):
         # A single newline inside a sentence (hard-wrapped text) does not end it.
-        before = text[start : m.start()].rstrip()
+        # The last visible character before the newline, found without copying the paragraph so far
+        # (copying made a long run of hard-wrapped lines quadratic).
+        j = m.start() - 1
+        while j >= start and text[j].isspace():
+            j -= 1
+        last = text[j] if j >= start else ""
         after = text[m.end() : m.end() + 1]
-        if "\n" not in m.group(0)[1:] and before and before[-1].islower() and after.islower():
+        if "\n" not in m.group(0)[1:] and last.islower() and after.islower():
             continue
         yield start, m.start()
         start = m.end()
@@ -63,15 +69,18 @@ def _split_paragraph(text: str, start: int, end: int) -> Iterator[tuple[int, int
             continue
         if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS or nxt in "-–—•*"):
             continue
-        if m.group(1) == "." and not m.group(2) and _is_abbreviation(chunk, m.start(), chunk[m.end() :]):
+        # Bounded windows around the period: slicing to the ends of a long paragraph at every candidate
+        # made splitting quadratic (minutes for one 200 KB paragraph).
+        before = chunk[max(0, m.start() - _WINDOW) : m.start()]
+        if m.group(1) == "." and not m.group(2) and _is_abbreviation(before, chunk[m.end() : m.end() + _WINDOW]):
             continue
         yield from _trimmed(text, start + cut, start + m.end(1) + len(m.group(2)))
         cut = m.end()
     yield from _trimmed(text, start + cut, end)
 
 
-def _is_abbreviation(chunk: str, dot: int, rest: str) -> bool:
-    m = _WORD_BEFORE.search(chunk[:dot])
+def _is_abbreviation(before: str, rest: str) -> bool:
+    m = _WORD_BEFORE.search(before)
     if not m:
         return False
     word = m.group(1).lower().strip("'’-")

@@ -292,3 +292,30 @@ def test_clean_on_furniture_mixtures_never_loses_the_prose(parts):
     assert isinstance(out, Article)
     for p in prose:
         assert p in out.text
+
+
+def test_html_page_end_to_end_clean():
+    page = Path(__file__).parent / "fixtures" / "ingest" / "article.html"
+    (raw,) = read_inputs([page], SETTINGS)
+    a = clean_article(raw, SETTINGS)
+    assert a.title == "Harbour bridge reopens after storm damage"
+    assert a.text.startswith("The harbour bridge reopened to traffic on Tuesday morning")  # "PORTVALE —" gone
+    assert "Advertisement" not in a.text and "newsletter" not in a.text
+    assert a.text.endswith("the ferry terminal.")
+
+
+def test_hostile_long_inputs_are_handled():
+    # Each of these took minutes before the rules were made linear; now they must simply come back.
+    hostile = [
+        "Also on x.com Headline here. " * 10000,
+        "Also on x.com " + "abCdeFghIj" * 30000,
+        "Read more: Headline here. " * 10000,
+        "MOSCOW " * 50000,
+        "a\n" * 100000,
+        "x. Related: Headline hereThe a b c d e f g h i j k. " * 5000,
+    ]
+    for text in hostile:
+        out = clean_article(Article(id="h", text=text), SETTINGS)
+        assert isinstance(out, (Article, Failure))
+        if isinstance(out, Article):
+            assert len(out.text) <= SETTINGS.max_article_chars

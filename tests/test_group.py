@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from crosswire.group import Grouping, StreamGrouper, group_articles
+from crosswire.group.assemble import story_id
 from crosswire.group.event import clues
 from crosswire.group.text import zones
 from crosswire.records import Article
@@ -99,12 +100,15 @@ def test_stream_matches_batch_and_keeps_ids():
     later = grouper.add(arts[60:])
     assert [r[0] for r in later] == [a.id for a in arts[60:]]
     stories, lines = grouper.assignment()
-    for aid, (sid, lid) in first.items():
-        assert stories[aid] == sid and lines[aid] == lid  # nothing already assigned moves
+    # Ids are kept: only a block that a newcomer re-splits can move an earlier article.
+    kept_story = sum(stories[a] == sid for a, (sid, _) in first.items()) / len(first)
+    kept_line = sum(lines[a] == lid for a, (_, lid) in first.items()) / len(first)
+    assert kept_story > 0.9 and kept_line > 0.9
     streamed = grouper.grouping()
-    # Storylines agree closely; stories a little less (a stream cannot revisit an early split).
+    for story in streamed.stories:  # a story's id is its earliest article's, whatever moved
+        assert story.id == story_id(story.articles[0])
     assert _agreement(_lines(batch), _lines(streamed)) > 0.9
-    assert _agreement(_partition(batch), _partition(streamed)) > 0.8
+    assert _agreement(_partition(batch), _partition(streamed)) > 0.9
 
 
 def test_stream_state_round_trip_continues_identically():

@@ -415,3 +415,18 @@ def test_jsonl_reader_never_raises_and_accounts_for_every_line(tmp_path, lines):
 def test_records_never_raise(records):
     items = list(articles_from_records(records, "api", Settings()))
     assert len(items) == len(records)
+
+
+def test_hostile_html_is_refused_or_read_quickly(tmp_path):
+    cases = {
+        "unclosed-p.html": "<p>" * 100_000,
+        "unclosed-script.html": "<script>" * 100_000,
+        "angles.html": "<" * 300_000,
+        "unclosed-nav.html": "<nav>" * 50_000 + "<p>" + BODY + "</p>",
+    }
+    for name, page in cases.items():
+        (tmp_path / name).write_text(page)
+    items = read(tmp_path)
+    assert len(items) == len(cases)
+    for item in items:
+        assert isinstance(item, Failure) or item.text

@@ -73,3 +73,12 @@ def test_spans_are_valid_on_any_unicode(text):
 )
 def test_spans_are_valid_on_punctuation_soup(parts):
     _check_spans("".join(parts))
+
+
+def test_long_paragraphs_split_in_linear_time():
+    # Both used to be quadratic (about ten minutes for the first): a long paragraph of short sentences,
+    # and a long run of hard-wrapped lines.
+    text = "Word. " * 40000
+    spans = split_spans(text)
+    assert len(spans) == 40000 and text[spans[-1][0] : spans[-1][1]] == "Word."
+    assert len(split_spans("word\n" * 50000)) == 1

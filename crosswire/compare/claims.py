@@ -22,13 +22,15 @@ import numpy as np
 
 from ..records import Article, Citation, Claim, Sentence
 from . import numbers
-from .align import SAME_CONTENT, terms, tfidf_from_terms
+from .align import terms, tfidf_from_terms
 
-# Pairs at or above align.SAME_CONTENT (TF-IDF cosine 0.5 over stemmed content words) state the same
-# thing without further checks (align.py's calibration: near-verbatim or close rewrites). Pairs between
-# BORDERLINE and that go to the embedder: two outlets restating one fact in their own words still share
+# Pairs at or above SAME_CONTENT (TF-IDF cosine over stemmed content words, align.py's terms) state the
+# same thing without further checks: near-verbatim or close rewrites. On the fixture pairs, different
+# facts of one story reach 0.47, so the cut-off is 0.5 (align.py's summary citations may use a lower
+# one; a claim needs more certainty than a citation). Pairs between BORDERLINE and that go to the embedder: two outlets restating one fact in their own words still share
 # names or content words; below 0.2 the fixture pairs are almost all different facts.
 BORDERLINE = 0.20
+SAME_CONTENT = 0.50
 # A borderline pair is aligned when TF-IDF cosine + MiniLM cosine >= ALIGNED_SUM. Neither signal alone
 # separates paraphrase from "same story, other fact" on the fixture pairs (giveme5w1h, read by hand):
 # MiniLM gives 0.63-0.77 to different facts about the same people, and restatements can share few
@@ -62,10 +64,14 @@ def _outlet(article: Article) -> str:
 
 def _claimable(s: Sentence) -> bool:
     words = len(s.text.split())
-    if not MIN_WORDS <= words <= MAX_WORDS or s.text.endswith("?"):
-        return False
+    return MIN_WORDS <= words <= MAX_WORDS and not s.text.endswith("?")
+
+
+def _narrative(s: Sentence) -> bool:
+    """Not mostly a quotation: a quote is a claim when outlets agree on it, but a lone quote is the
+    quotes section's business, not a single-source fact."""
     quoted = sum(len(m) for m in re.findall(r"[\"“][^\"”]*[\"”]", s.text))
-    return not s.text.startswith(_QUOTE_START) and quoted < 0.6 * len(s.text)
+    return not s.text.startswith(_QUOTE_START) and quoted < 0.5 * len(s.text)
 
 
 def _scores(pool: list[Sentence], outlet_of: list[str], bags: list[list[str]], n_articles: int) -> np.ndarray:
@@ -220,6 +226,25 @@ def _judge(members: list[Sentence], outlet_of: Mapping[str, str]) -> tuple[str, 
     return status, members, [], notes[0] if notes else None
 
 
+def _cross_group_disputes(
+    scores: np.ndarray, pool: list[Sentence], groups: list[list[int]], outlet_of: Mapping[str, str]
+) -> list[Claim]:
+    """Aligned pairs the grouping kept apart (one sentence per article a group) can still disagree on a
+    figure: an article that says "25 injured" in its lead and "27 injured" later is grouped by its lead."""
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
+    out = []
+    i_idx, j_idx = np.nonzero(np.triu(scores >= SAME_CONTENT, 1))
+    for i, j in zip(i_idx.tolist(), j_idx.tolist(), strict=True):
+        if group_of.get(i, -1) == group_of.get(j, -2):
+            continue
+        a, b = pool[i], pool[j]
+        clash = numbers.conflicts(numbers.quantities(a.text), numbers.quantities(b.text))
+        if clash and outlet_of[a.article] != outlet_of[b.article]:
+            note = f"{clash[0][0].text!r} vs {clash[0][1].text!r}"
+            out.append(Claim(a.text, "disputed", (_cite(a),), (_cite(b),), note))
+    return out
+
+
 def _representative(members: list[int], scores: np.ndarray, pool: list[Sentence]) -> Sentence:
     """The member most like the others (ties: the shorter one, then the earlier one)."""
     best = max(members, key=lambda i: (sum(scores[i, j] for j in members if j != i), -len(pool[i].text), -i))
@@ -247,7 +272,8 @@ def find_claims(
     scores = _scores(pool, outlets, bags, len(articles)) if len(set(outlets)) > 1 else np.zeros((len(pool), len(pool)))
     disputed, corroborated = [], []
     grouped: set[int] = set()
-    for members in _groups(scores, pool):
+    groups = _groups(scores, pool)
+    for members in groups:
         grouped.update(members)
         ordered = sorted(members, key=lambda i: (list(outlet_of).index(pool[i].article), pool[i].index))
         status, support, dispute, note = _judge([pool[i] for i in ordered], outlet_of)
@@ -258,9 +284,10 @@ def find_claims(
         elif status == "corroborated":
             n_outlets = len({outlets[i] for i in members})
             corroborated.append((n_outlets, -min(pool[i].index for i in members), claim))
+    disputed.extend((2, c) for c in _cross_group_disputes(scores, pool, groups, outlet_of))
     disputed.sort(key=lambda t: -t[0])
     corroborated.sort(key=lambda t: (-t[0], -t[1]))
-    singles = _single_source(pool, bags, scores, grouped, len(articles))
+    singles = _single_source(pool, bags, scores, grouped, articles)
     return (
         [c for _, c in disputed[:MAX_DISPUTED]]
         + [c for _, _, c in corroborated[:MAX_CORROBORATED]]
@@ -268,30 +295,76 @@ def find_claims(
     )
 
 
-def _single_source(pool: list[Sentence], bags: list[list[str]], scores: np.ndarray, grouped: set[int], n: int) -> list[Claim]:
+def _undated(text: str) -> str:
+    """The text with its date expressions blanked: "on Tuesday, 14 May" is when, not a new fact."""
+    from ..dates import find_dates
+
+    for m in reversed(find_dates(text)):
+        text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
+    return text
+
+
+# Names (runs of capitalised words, not the sentence's first word) and figures.
+_SPECIFIC = re.compile(r"(?<=[\s(“\"])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*|\d[\d,.]*\d|\d")
+
+
+# Nationality words ("American", "Ukrainian", "Venezuelans") describe, they do not name a new fact.
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|can|ese|ish|ans|ians)$")
+
+
+def _specifics(text: str) -> set[str]:
+    found = {m.group(0) for m in _SPECIFIC.finditer(_undated(text))}
+    return {w for w in found if (len(w) > 1 or w.isdigit()) and not _DEMONYM.match(w)}
+
+
+def _mentioned(phrase: str, text: str) -> bool:
+    """Another outlet names it: the phrase, its initials ("United States"/"US"), or half its words
+    ("President Putin" / "Vladimir Putin"; but "New START Treaty" is not known from a "Treaty")."""
+    words = phrase.split()
+    found = lambda p: re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) is not None  # noqa: E731
+    if found(phrase):
+        return True
+    if len(words) == 1:
+        return False
+    return found("".join(w[0] for w in words)) or 2 * sum(map(found, words)) >= len(words)
+
+
+def _single_source(
+    pool: list[Sentence], bags: list[list[str]], scores: np.ndarray, grouped: set[int], articles: Sequence[Article]
+) -> list[Claim]:
     """The most salient facts only one outlet states.
 
-    Salience: the mean share of the story's articles that use each of the sentence's words (a fact
-    about the story's own subject, not an aside), discounted by position (leads carry the news), with
-    a bonus for a figure or a name (checkable specifics).
+    A fact is salient when it brings specifics no other outlet mentions at all (a name or a figure:
+    "a new hypersonic missile dubbed Kinzhal", "Washington and 50 other countries") about the story's
+    own subject (its content words are shared by the story's other articles), early in its article.
+    Sentences without such a specific are not listed: they restate or colour what others say.
     """
+    outlet_text: dict[str, str] = {}
+    for a in articles:
+        outlet_text[_outlet(a)] = outlet_text.get(_outlet(a), "") + "\n" + a.text
+    outlet_of = {a.id: _outlet(a) for a in articles}
+    n = max(len(outlet_text), 1)
     df: dict[str, set[str]] = {}
     for s, bag in zip(pool, bags, strict=True):
         for t in set(bag):
-            df.setdefault(t, set()).add(s.article)
+            df.setdefault(t, set()).add(outlet_of[s.article])
     ranked = []
     for i, (s, bag) in enumerate(zip(pool, bags, strict=True)):
-        if i in grouped or not bag or (len(scores) and scores[i].max() >= 0.4):
-            continue  # stated (or nearly) elsewhere: not single-source
-        spread = sum(len(df[t]) for t in set(bag)) / (len(set(bag)) * max(n, 1))
-        specific = 1.0 + 0.3 * bool(re.search(r"\d", s.text)) + 0.2 * bool(re.search(r"\s[A-Z][a-z]+", s.text))
-        ranked.append((spread * specific / (1.0 + 0.08 * s.index), s))
+        if i in grouped or not bag or not _narrative(s) or (len(scores) and scores[i].max() >= 0.4):
+            continue  # stated (or nearly) elsewhere, or a quotation
+        others = [t for o, t in outlet_text.items() if o != outlet_of[s.article]]
+        new = [w for w in _specifics(s.text) if not any(_mentioned(w, t) for t in others)]
+        if others and not new:
+            continue
+        spread = sum(len(df[t]) for t in set(bag)) / (len(set(bag)) * n)
+        # Two new specifics make a fact; more mostly means a long list of names, not a bigger fact.
+        ranked.append(((1 + min(len(new), 2)) * spread / (1.0 + 0.05 * s.index), s))
     ranked.sort(key=lambda t: -t[0])
-    out, per_article = [], {}
+    out, per_article = [], set()
     for _, s in ranked:
-        if per_article.get(s.article, 0) >= 1:
+        if s.article in per_article:
             continue  # one per article, so one long article does not fill the list
-        per_article[s.article] = 1
+        per_article.add(s.article)
         out.append(Claim(s.text, "single-source", (_cite(s),)))
     return out
 

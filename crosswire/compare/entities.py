@@ -160,6 +160,7 @@ def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> tuple[dict[st
             g.first = min(g.first, (order, ent.start_char))
             if acronym:
                 acronyms[acronym.lower()] = key
+    _scan_acronyms(groups, articles, covered)
     # An acronym seen alone ("INF") is the long form it was introduced with.
     for short, long_key in acronyms.items():
         if short in groups and short != long_key and long_key in groups:
@@ -167,6 +168,33 @@ def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> tuple[dict[st
     _merge_initials(groups)
     _merge_qualified_places(groups)
     return groups, covered
+
+
+_ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{2,5})(?![\w-])")
+
+
+def _scan_acronyms(groups: dict[str, _Group], articles: Sequence[Article], covered: dict[str, list]) -> None:
+    """Acronyms spaCy did not tag ("the 2015 JCPOA nuclear deal"), kept when two articles use them:
+    one article's capitals may be a shouted headline word, two outlets agreeing make it a name."""
+    seen: dict[str, dict[str, list[int]]] = {}
+    for article in articles:
+        spans = covered.get(article.id, [])
+        for m in _ACRONYM.finditer(article.text):
+            word = m.group(1)
+            if word.lower() in groups or any(s <= m.start() < e for s, e in spans):
+                continue
+            seen.setdefault(word, {}).setdefault(article.id, []).append(m.start())
+    order = {a.id: i for i, a in enumerate(articles)}
+    for word, where in seen.items():
+        if len(where) < 2:
+            continue
+        g = groups.setdefault(word.lower(), _Group(word.lower()))
+        for art, starts in where.items():
+            g.forms[word] += len(starts)
+            g.labels["ORG"] += len(starts)
+            g.articles.setdefault(art, None)
+            g.per_article[art] += len(starts)
+            g.first = min(g.first, (order[art], starts[0]))
 
 
 def _merge_initials(groups: dict[str, _Group]) -> None:

@@ -3,9 +3,9 @@
 The driver lists the inputs (cheap) and cuts the work into units; a unit is either a run of files
 read by a worker, or a batch of records the driver streamed out of a JSON Lines file (the JSONL
 reader is sequential by nature: line numbers name the records). Ray Data then maps units through
-`read_prepare` (tasks: `ingest.read_file` + `pipeline.prepare`, the local engine's own functions) and,
-when model stages are asked for, through `_FeatureActor` (an actor pool: each worker loads spaCy and
-the embedder once and runs `engines.local.features_of`). The driver puts the prepared items back in
+`read_prepare` (`ingest.read_file` + `pipeline.prepare`, the local engine's own functions): in tasks,
+or, when model stages are asked for, inside `_FeatureActor` (an actor pool: each worker loads spaCy
+and the embedder once, then runs `read_prepare` and `engines.local.features_of` on each unit). The driver puts the prepared items back in
 input order and calls `pipeline.dedupe`, so articles, ids and failures are those of the local engine.
 
 Fault tolerance is Ray's: a task whose worker dies is re-run (`max_retries`), a dead actor is
@@ -137,7 +137,11 @@ def read_prepare(batch: dict[str, Any], settings: Settings) -> dict[str, Any]:
 
 
 class _FeatureActor:
-    """Ray Data actor: runs the model stages on each unit's articles; models load once per actor."""
+    """Ray Data actor: reads and cleans a unit, then runs the model stages; models load once per actor.
+
+    Reading runs here too (not in separate tasks) so that a pool holding every CPU cannot starve the
+    read tasks feeding it.
+    """
 
     def __init__(self, settings: Settings, stages: tuple[str, ...]) -> None:
         from .local import features_of
@@ -149,7 +153,7 @@ class _FeatureActor:
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         out = []
-        for payload in batch["items"]:
+        for payload in read_prepare(batch, self.settings)["items"]:
             items = pickle.loads(payload)
             articles = [x for x in items if isinstance(x, Article)]
             out.append(pickle.dumps((items, self.run(articles, self.settings, self.stages))))
@@ -175,25 +179,25 @@ def ingest_features(
     if not work:
         return [], [], []
     ds = ray.data.from_items(work, override_num_blocks=len(work))
-    ds = ds.map_batches(
-        read_prepare,
-        fn_kwargs={"settings": settings},
-        batch_size=1,
-        batch_format="numpy",
-        num_cpus=1,
-        max_retries=MAX_RETRIES,
-    )
     if stages:
-        size = workers or _cpus(ray)
         ds = ds.map_batches(
             _FeatureActor,
             fn_constructor_kwargs={"settings": settings, "stages": stages},
             batch_size=1,
             batch_format="numpy",
             num_cpus=1,
-            concurrency=size,
+            compute=ray.data.ActorPoolStrategy(size=workers or _cpus(ray)),
             max_restarts=MAX_RETRIES,
             max_task_retries=MAX_RETRIES,
+        )
+    else:
+        ds = ds.map_batches(
+            read_prepare,
+            fn_kwargs={"settings": settings},
+            batch_size=1,
+            batch_format="numpy",
+            num_cpus=1,
+            max_retries=MAX_RETRIES,
         )
     results: dict[int, bytes] = {}
     with times.stage("clean"), progress.task("reading articles (ray)", total=len(work)) as advance:
@@ -243,9 +247,16 @@ def load(
     return articles, failures
 
 
-def group(articles: list[Article], settings: Settings, *, address: str | None = None, workers: int | None = None) -> Any:
+def group(
+    articles: list[Article],
+    settings: Settings,
+    *,
+    address: str | None = None,
+    workers: int | None = None,
+    times: StageTimes | None = None,
+) -> Any:
     """Stories and storylines with the global step spread over Ray (see `ray_group`)."""
     from .ray_group import group_articles
 
     connect(address, workers)
-    return group_articles(articles, settings)
+    return group_articles(articles, settings, times)

@@ -2,13 +2,14 @@
 
 `crosswire.group.group_articles` does, in order: a profile per article; one term space; candidate
 pairs (exact sparse product, or an HNSW index above `EXACT_MAX`) scored by cosine; average linkage into
-storylines; each storyline split into stories; records built. Here the same functions run, but
+blocks; each block split into stories; stories linked into storylines; records built. Here the same
+functions run, but
   * profiles are computed in parallel (chunks of articles),
   * candidate retrieval is sharded by rows: exact products of row blocks against the whole matrix, or
     ANN queries of row blocks against one index built on the driver (shared through the object store),
     and pairs are scored in the same task,
-  * storylines are split into stories in parallel (independent once the storylines are known),
-while the term space, the two linkages' merge and the record building stay on the driver: they need
+  * blocks are split into stories in parallel (independent of each other once the blocks are known),
+while the term space, the linkages (blocks, storylines) and the record building stay on the driver: they need
 every article at once and cost little next to the parallel parts (measured in bench/scale.py).
 Shards come back in row order and are concatenated in that order, so the edge list, hence every label
 and id, is the one the local engine produces.
@@ -17,12 +18,13 @@ and id, is the one the local engine produces.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
+from ..pipeline import StageTimes
 from ..records import Article
 from ..settings import Settings
 from .ray_engine import MAX_RETRIES
@@ -35,7 +37,7 @@ ROW_CHUNK = 2000
 SPLIT_WORK = 200_000
 
 
-@lru_cache(maxsize=None)
+@cache
 def _remote(fn: Callable) -> Any:
     import ray
 
@@ -73,7 +75,9 @@ def _split(chunk: list[list[Any]], space: Any) -> list[list[int]]:
     return [split_storyline(members, space) for members in chunk]
 
 
-def candidate_pairs(m: sparse.csr_matrix, terms: Sequence[str]) -> list[tuple[int, int, float]]:
+def candidate_pairs(
+    m: sparse.csr_matrix, terms: Sequence[str], times: StageTimes | None = None
+) -> list[tuple[int, int, float]]:
     """As `group.space.candidate_pairs`, with retrieval and scoring sharded over Ray tasks."""
     import ray
 
@@ -90,14 +94,15 @@ def candidate_pairs(m: sparse.csr_matrix, terms: Sequence[str]) -> list[tuple[in
 
     # The index is built once, on the driver, exactly as the local engine builds it (same seed, one
     # thread), because the graph depends on insertion order; the queries are what is sharded.
-    dense = S.projection(m, terms)
-    index = hnswlib.Index(space="ip", dim=S.PROJECTION_DIM)
-    index.init_index(max_elements=n, ef_construction=100, M=16, random_seed=7)
-    index.set_num_threads(1)
-    index.add_items(dense, np.arange(n))
-    k = min(S.NEIGHBOURS, n)
-    index_ref, dense_ref = ray.put(index), ray.put(dense)
-    del index
+    with (times or StageTimes()).stage("driver: ANN index build"):
+        dense = S.projection(m, terms)
+        index = hnswlib.Index(space="ip", dim=S.PROJECTION_DIM)
+        index.init_index(max_elements=n, ef_construction=100, M=16, random_seed=7)
+        index.set_num_threads(1)
+        index.add_items(dense, np.arange(n))
+        k = min(S.NEIGHBOURS, n)
+        index_ref, dense_ref = ray.put(index), ray.put(dense)
+        del index
     found = ray.get([_remote(_ann_block).remote(index_ref, dense_ref, lo, hi, k, max(2 * k, 50)) for lo, hi in bounds])
     ordered = sorted({pair for part in found for pair in part})
     rows = np.fromiter((p[0] for p in ordered), dtype=np.int64, count=len(ordered))
@@ -111,59 +116,72 @@ def candidate_pairs(m: sparse.csr_matrix, terms: Sequence[str]) -> list[tuple[in
     return list(zip(rows[keep].tolist(), cols[keep].tolist(), sims[keep].tolist(), strict=True))
 
 
-def group_articles(articles: Sequence[Article], settings: Settings | None = None) -> Any:
-    """As `crosswire.group.group_articles` (same stories, storylines and ids), parallel on Ray."""
+def group_articles(articles: Sequence[Article], settings: Settings | None = None, times: StageTimes | None = None) -> Any:
+    """As `crosswire.group.group_articles` (same stories, storylines and ids), parallel on Ray.
+
+    Step for step the local function, with `profile`, `candidate_pairs` and `split_storyline` run
+    in Ray tasks; tests/test_engines.py checks that the two agree. `times` gets the wall seconds of
+    each step, named "parallel: ..." or "driver: ...".
+    """
     import ray
 
     from ..group import _unique
     from ..group.assemble import Grouping, build, order_key
-    from ..group.batch import STORYLINE_THRESHOLD
+    from ..group.batch import BLOCK_THRESHOLD, storylines
     from ..group.linkage import average_linkage
     from ..group.space import TermSpace
 
     if not articles:
         return Grouping((), ())
-    unique = _unique(articles)
-    chunks = [unique[i : i + PROFILE_CHUNK] for i in range(0, len(unique), PROFILE_CHUNK)]
-    profiles = [p for part in ray.get([_remote(_profiles).remote(c) for c in chunks]) for p in part]
-    profiles.sort(key=order_key)
-    space = TermSpace()
-    space.add([p.terms for p in profiles])
-    m = space.matrix([p.terms for p in profiles])
-    line_labels = average_linkage(len(profiles), candidate_pairs(m, space.terms), STORYLINE_THRESHOLD)
-    groups: dict[int, list[int]] = {}
-    for i, label in enumerate(line_labels):
-        groups.setdefault(label, []).append(i)
-    splits = _split_all([[profiles[i] for i in idx] for idx in groups.values()], space)
-    story_founder: dict[str, str] = {}
-    line_founder: dict[str, str] = {}
-    for (label, idx), labels in zip(groups.items(), splits, strict=True):
-        members = [profiles[i] for i in idx]
-        for k, sub in enumerate(labels):
-            founder = members[sub].id
-            story_founder[members[k].id] = founder
-            line_founder[founder] = profiles[label].id
-    return build(profiles, story_founder, line_founder)
+    times = times or StageTimes()
+    with times.stage("parallel: profiles"):
+        unique = _unique(articles)
+        chunks = [unique[i : i + PROFILE_CHUNK] for i in range(0, len(unique), PROFILE_CHUNK)]
+        profiles = [p for part in ray.get([_remote(_profiles).remote(c) for c in chunks]) for p in part]
+    with times.stage("driver: term space"):
+        profiles.sort(key=order_key)
+        space = TermSpace()
+        space.add([p.terms for p in profiles])
+        m = space.matrix([p.terms for p in profiles])
+    with times.stage("parallel: candidates"):
+        edges = candidate_pairs(m, space.terms, times)
+    with times.stage("driver: block linkage"):
+        block_of = average_linkage(len(profiles), edges, BLOCK_THRESHOLD)
+        members_of: dict[int, list[int]] = {}
+        for i, label in enumerate(block_of):
+            members_of.setdefault(label, []).append(i)
+        blocks = list(members_of.values())
+    with times.stage("parallel: story splits"):
+        splits = _split_all([[profiles[i] for i in idx] for idx in blocks], space)
+    with times.stage("driver: storylines and records"):
+        story_of = [0] * len(profiles)
+        for idx, labels in zip(blocks, splits, strict=True):
+            for k, sub in enumerate(labels):
+                story_of[idx[k]] = idx[sub]
+        line_of = storylines(story_of, edges)
+        story_founder = {p.id: profiles[story_of[i]].id for i, p in enumerate(profiles)}
+        line_founder = {profiles[s].id: profiles[line].id for s, line in line_of.items()}
+        return build(profiles, story_founder, line_founder)
 
 
-def _split_all(storylines: list[list[Any]], space: Any) -> list[list[int]]:
-    """Story labels of every storyline, in order; singletons on the driver, the rest in tasks."""
+def _split_all(blocks: list[list[Any]], space: Any) -> list[list[int]]:
+    """Story labels of every block, in order; singletons on the driver, the rest in tasks."""
     import ray
 
-    out: list[list[int] | None] = [[0] if len(s) == 1 else None for s in storylines]
+    out: list[list[int] | None] = [[0] if len(b) == 1 else None for b in blocks]
     space_ref = ray.put(space)
     batches: list[list[int]] = []
     work = SPLIT_WORK
-    for i, s in enumerate(storylines):
+    for i, b in enumerate(blocks):
         if out[i] is not None:
             continue
-        if work + len(s) ** 2 > SPLIT_WORK:
+        if work + len(b) ** 2 > SPLIT_WORK:
             batches.append([])
             work = 0
         batches[-1].append(i)
-        work += len(s) ** 2
-    results = ray.get([_remote(_split).remote([storylines[i] for i in b], space_ref) for b in batches])
-    for b, labels in zip(batches, results, strict=True):
-        for i, lab in zip(b, labels, strict=True):
+        work += len(b) ** 2
+    results = ray.get([_remote(_split).remote([blocks[i] for i in batch], space_ref) for batch in batches])
+    for batch, labels in zip(batches, results, strict=True):
+        for i, lab in zip(batch, labels, strict=True):
             out[i] = lab
     return out  # type: ignore[return-value]

@@ -34,7 +34,7 @@ def group_articles(articles: Sequence[Article], settings: Settings | None = None
     for idx in members_of.values():
         for k, sub in enumerate(split_storyline([profiles[i] for i in idx], space)):
             story_of[idx[k]] = idx[sub]
-    line_of = storylines(story_of, edges, profiles)
+    line_of = storylines(story_of, edges)
     story_founder = {p.id: profiles[story_of[i]].id for i, p in enumerate(profiles)}
     line_founder = {profiles[s].id: profiles[line].id for s, line in line_of.items()}
     return build(profiles, story_founder, line_founder)

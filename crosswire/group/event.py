@@ -67,7 +67,6 @@ class EventClues:
     date: dt.date | None
     weekday: int | None
     anchored: bool = False  # the date was resolved against a publication date
-    pub: dt.date | None = None  # the publication date itself
 
 
 def published_date(published: str | None) -> dt.date | None:
@@ -84,7 +83,7 @@ def clues(z: Zones, published: str | None) -> EventClues:
     """Place and time of the main event from headline + the first lead sentences."""
     head = f"{z.headline}\n{z.lead}"
     pub = published_date(published)
-    return EventClues(tuple(_places(head)), *_when(head, pub), pub is not None, pub)
+    return EventClues(tuple(_places(head)), *_when(head, pub), pub is not None)
 
 
 def _places(text: str) -> list[str]:

@@ -34,9 +34,11 @@ class TermSpace:
         self.terms: list[str] = []  # term by index
         self.df: list[int] = []
         self.docs = 0
+        self._idf: np.ndarray | None = None  # cached until the next add
 
     def add(self, bags: Sequence[dict[str, float]]) -> None:
         """Count these documents into the vocabulary and document frequencies."""
+        self._idf = None
         for bag in bags:
             self.docs += 1
             for term in bag:
@@ -49,8 +51,10 @@ class TermSpace:
 
     def idf(self) -> np.ndarray:
         """Smoothed inverse document frequency of every known term."""
-        df = np.asarray(self.df, dtype=np.float64)
-        return np.log((self.docs + 1.0) / (df + 1.0)) + 1.0
+        if self._idf is None or len(self._idf) != len(self.df):
+            df = np.asarray(self.df, dtype=np.float64)
+            self._idf = np.log((self.docs + 1.0) / (df + 1.0)) + 1.0
+        return self._idf
 
     def matrix(self, bags: Sequence[dict[str, float]], idf: np.ndarray | None = None) -> sparse.csr_matrix:
         """L2-normalised sublinear TF-IDF rows for `bags` (unknown terms are ignored)."""

@@ -1,8 +1,9 @@
 """Streaming: assign each new article to an existing story and storyline, or open new ones.
 
 The same evidence and cuts as the batch path, applied one article at a time: the article joins the
-storyline whose members it is most similar to on average (if that average clears the storyline cut),
-then the story inside that storyline it matches best on local terms + place/date evidence. Nothing
+topic block whose members it is most similar to on average (if that clears the block cut), then the
+story inside that block it matches best on local terms, names and place/date evidence. A new story
+joins the storyline its article is closest to on average (storyline cut), or opens its own. Nothing
 already assigned moves, so ids never change; an id is derived from the article that opened the group.
 Candidate storylines come from an HNSW index over the articles seen so far, so each addition costs
 about log(n) plus the size of the few candidate storylines, never a pass over everything.
@@ -20,10 +21,13 @@ from ..records import Article
 from ..settings import Settings
 from . import batch
 from .assemble import Grouping, build, order_key, story_id, storyline_id
-from .batch import Profile, event_evidence, local_matrix, profile
+from .batch import Profile, profile, split_storyline, story_similarity
 from .space import NEIGHBOURS, PROJECTION_DIM, TermSpace, projection, rows_matrix, term_codes, tf_row
 
 STATE_VERSION = 1
+# Blocks up to this size are re-split whole when an article joins (the batch rule, so a stream ends
+# where a batch run would); bigger blocks only place the newcomer, so one add stays cheap.
+RESPLIT_MAX = 150
 
 
 class StreamGrouper:
@@ -35,12 +39,15 @@ class StreamGrouper:
         self.profiles: list[Profile] = []
         self.position: dict[str, int] = {}
         self.story: list[str] = []  # per profile: founder id of its story
+        self.block: list[str] = []  # per profile: founder id of its topic block
         self.line: dict[str, str] = {}  # story founder -> storyline founder
+        self.block_members: dict[str, list[int]] = {}  # block founder -> profile positions
         self.line_members: dict[str, list[int]] = {}  # storyline founder -> profile positions
         self.vectors = np.zeros((0, PROJECTION_DIM), dtype=np.float32)
         self._index = None
         self._codes = np.zeros(0, dtype=np.uint64)  # term_codes by vocabulary index, grown as needed
         self._tf: list[tuple[np.ndarray, np.ndarray]] = []  # per profile: tf row, IDF applied on use
+        self._line_of: dict[int, str] = {}  # profile position -> storyline founder (membership index)
 
     def add(self, articles: Sequence[Article]) -> list[tuple[str, str, str]]:
         """Assign new articles (publication order); returns (article id, story id, storyline id) each."""
@@ -57,22 +64,64 @@ class StreamGrouper:
         self.space.add([p.terms])
         terms = self._term_codes()
         vec = self.space.matrix([p.terms])
-        line = self._best_line(p, vec, terms)
+        near: list[int] = []
+        if self.profiles:
+            found, _ = self._index.knn_query(projection(vec, terms), k=min(NEIGHBOURS, len(self.profiles)))
+            near = sorted(int(j) for j in found[0])
+        idf = self.space.idf()
+        block = self._closest({self.block[j] for j in near}, self.block_members, vec, idf, batch.BLOCK_THRESHOLD)
         pos = len(self.profiles)
         self.profiles.append(p)
         self._tf.append(tf_row(self.space, p.terms))
         self.position[p.id] = pos
-        if line is None:
-            line = p.id
-            self.line_members[line] = []
-        founder = self._best_story(p, line)
-        if founder is None:
-            founder = p.id
-            self.line[founder] = line
-        self.story.append(founder)
-        self.line_members[line].append(pos)
+        self.story.append(p.id)
+        self.block.append(block or p.id)
+        self.block_members.setdefault(block or p.id, []).append(pos)
+        if block is not None and len(self.block_members[block]) <= RESPLIT_MAX:
+            self._resplit(block)
+        elif block is not None:
+            self.story[pos] = self._best_story(p, block, pos) or p.id
+        founder = self.story[pos]
+        if founder not in self.line:
+            lines = {self.line[self.story[j]] for j in near + self.block_members[block or p.id] if j != pos}
+            self.line[founder] = self._closest(lines, self.line_members, vec, idf, batch.STORYLINE_THRESHOLD) or p.id
+        self._relist(self.block_members[block or p.id])
         self._remember(projection(vec, terms))
-        return founder, line
+        return founder, self.line[founder]
+
+    def _resplit(self, block: str) -> None:
+        """Split the block again with the batch rule, now that it holds one more article.
+
+        Only this block is re-clustered. A story keeps its id while its founding article still heads
+        it; a part that splits off is a new story under its own earliest article, in the storyline
+        that article was in.
+        """
+        idx = self.block_members[block]
+        labels = split_storyline([self.profiles[i] for i in idx], self.space)
+        before = {i: self.story[i] for i in idx}
+        for k, i in enumerate(idx):
+            self.story[i] = self.profiles[idx[labels[k]]].id
+        for i in idx:
+            founder = self.story[i]
+            if founder not in self.line and before[self.position[founder]] in self.line:
+                self.line[founder] = self.line[before[self.position[founder]]]
+
+    def _relist(self, members: list[int]) -> None:
+        """Bring storyline membership up to date for these articles after stories moved."""
+        for i in members:
+            founder = self.story[i]
+            line = self.line.get(founder)
+            if line is None:
+                continue
+            old = self._line_of.get(i)
+            if old == line:
+                continue
+            if old is not None:
+                self.line_members[old].remove(i)
+                if not self.line_members[old]:
+                    del self.line_members[old]
+            self.line_members.setdefault(line, []).append(i)
+            self._line_of[i] = line
 
     def _term_codes(self) -> np.ndarray:
         known = len(self._codes)
@@ -80,33 +129,24 @@ class StreamGrouper:
             self._codes = np.concatenate([self._codes, term_codes(self.space.terms[known:])])
         return self._codes
 
-    def _best_line(self, p: Profile, vec, terms) -> str | None:
-        if not self.profiles:
-            return None
-        k = min(NEIGHBOURS, len(self.profiles))
-        labels, _ = self._index.knn_query(projection(vec, terms), k=k)
-        candidates = sorted({self.line[self.story[int(j)]] for j in labels[0]})
-        idf = self.space.idf()
-        best, best_sim = None, batch.STORYLINE_THRESHOLD
-        for line in candidates:
-            members = self.line_members[line]
+    def _closest(self, candidates, members_of: dict[str, list[int]], vec, idf, cut: float) -> str | None:
+        """The candidate group with the highest average cosine to `vec`, if that clears `cut`."""
+        best, best_sim = None, cut
+        for group in sorted(candidates):
+            members = members_of[group]
             mat = rows_matrix([self._tf[i] for i in members], idf)
             avg = float((mat @ vec.T).sum()) / len(members)
             if avg >= best_sim:
-                best, best_sim = line, avg
+                best, best_sim = group, avg
         return best
 
-    def _best_story(self, p: Profile, line: str) -> str | None:
-        members = self.line_members[line]
-        if not members:
-            return None
-        group = [self.profiles[i] for i in members] + [p]
-        mat = local_matrix(group, self.space)
-        sims = (mat[:-1] @ mat[-1].T).toarray().ravel()
+    def _best_story(self, p: Profile, block: str, pos: int) -> str | None:
+        """The story of the block this article matches best on the batch split's similarity."""
+        members = [i for i in self.block_members[block] if i != pos]
+        sims = story_similarity([self.profiles[i] for i in members] + [p], self.space)[-1]
         totals: dict[str, list[float]] = {}
         for k, i in enumerate(members):
-            s = float(sims[k]) + event_evidence(self.profiles[i].clues, p.clues)
-            totals.setdefault(self.story[i], []).append(s)
+            totals.setdefault(self.story[i], []).append(float(sims[k]))
         best, best_sim = None, -1.0
         for founder in sorted(totals):
             avg = sum(totals[founder]) / len(totals[founder])
@@ -155,6 +195,8 @@ class StreamGrouper:
             "story": self.story,
             "line": self.line,
             "line_members": self.line_members,
+            "block": self.block,
+            "block_members": self.block_members,
             "vectors": self.vectors,
         }
         return zlib.compress(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL), 6)
@@ -172,6 +214,8 @@ class StreamGrouper:
         g.position = {p.id: i for i, p in enumerate(g.profiles)}
         g._tf = [tf_row(g.space, p.terms) for p in g.profiles]
         g.story, g.line, g.line_members = payload["story"], payload["line"], payload["line_members"]
+        g.block, g.block_members = payload["block"], payload["block_members"]
+        g._line_of = {i: line for line, members in g.line_members.items() for i in members}
         for row in payload["vectors"]:
             g._remember(row[None, :])
         return g

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -68,14 +69,22 @@ def _same(a: str, b: str) -> bool:
 def tokens(text: str) -> list[str]:
     """Lower-cased content words and numbers, stop words out, plural/possessive 's' folded."""
     out = []
-    for tok in _TOKEN.findall(text):
-        tok = tok.lower().replace("’", "'")
-        if tok.endswith("'s"):
-            tok = tok[:-2]
-        if len(tok) < 2 or tok in _STOP:
-            continue
-        out.append(_fold(tok))
+    for raw in _TOKEN.findall(text):
+        tok = _normal(raw)
+        if tok:
+            out.append(tok)
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _normal(raw: str) -> str:
+    """The folded form of one raw token, or "" for a stop word (cached: news reuses its words)."""
+    tok = raw.lower().replace("’", "'")
+    if tok.endswith("'s"):
+        tok = tok[:-2]
+    if len(tok) < 2 or tok in _STOP:
+        return ""
+    return _fold(tok)
 
 
 def _fold(tok: str) -> str:

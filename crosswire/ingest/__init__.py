@@ -20,9 +20,11 @@ from .feeds import articles_from_feed
 from .files import KNOWN, iter_files, kind_of, read_limited
 from .html import article_from_html, domain_of
 from .jsonl import articles_from_records, read_jsonl
+from .urls import articles_from_url_list
 
 __all__ = ["articles_from_records", "read_inputs", "read_file", "domain_of"]
 
+_URL_LINE = re.compile(r"(?i)^https?://\S+$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_LINK = re.compile(r"!?\[([^\]\n]{0,500})\]\([^)\s]{0,2000}(?:\s+\"[^\"\n]*\")?\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
@@ -54,7 +56,9 @@ def read_file(path: Path, settings: Any) -> Iterator[Article | Failure]:
             return
         text = decode_bytes(data)
         del data
-        if kind == "json":
+        if kind == "urls":
+            yield from articles_from_url_list(text, path, settings)
+        elif kind == "json":
             yield from _from_json(text, path, settings)
         elif kind == "html":
             yield article_from_html(text, path.stem, str(path))
@@ -65,6 +69,10 @@ def read_file(path: Path, settings: Any) -> Iterator[Article | Failure]:
 
 
 def _from_text(text: str, path: Path) -> Article:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and all(_URL_LINE.match(line) for line in lines):
+        # Fetching is never implied by a .txt file; the user opts in by naming the list .urls.
+        raise IngestError("a list of URLs, not an article (rename the file to .urls to fetch them)")
     title = None
     if path.suffix.lower() in {".md", ".markdown"}:
         text, title = _markdown_to_text(text)

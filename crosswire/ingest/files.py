@@ -14,13 +14,14 @@ HTML = frozenset({".html", ".htm", ".xhtml"})
 JSONL = frozenset({".jsonl", ".ndjson"})
 JSON = frozenset({".json"})
 FEEDS = frozenset({".xml", ".rss", ".atom"})
-KNOWN = TEXT | HTML | JSONL | JSON | FEEDS
+URLS = frozenset({".urls"})
+KNOWN = TEXT | HTML | JSONL | JSON | FEEDS | URLS
 
 
 def kind_of(path: Path) -> str | None:
-    """'text', 'html', 'jsonl', 'json' or 'feed' by extension; None for anything else."""
+    """'text', 'html', 'jsonl', 'json', 'feed' or 'urls' by extension; None for anything else."""
     ext = path.suffix.lower()
-    for kind, exts in (("text", TEXT), ("html", HTML), ("jsonl", JSONL), ("json", JSON), ("feed", FEEDS)):
+    for kind, exts in (("text", TEXT), ("html", HTML), ("jsonl", JSONL), ("json", JSON), ("feed", FEEDS), ("urls", URLS)):
         if ext in exts:
             return kind
     return None

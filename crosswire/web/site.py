@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,13 @@ from ..store import Store
 from .views import StoryRow, matches, story_rows
 
 log = logging.getLogger("crosswire.web")
+# Analysed stories kept in memory; the store keeps them all, this only skips its lookups and the wait
+# behind a running analysis. A few hundred analyses are a few MB.
+MEMO_STORIES = 256
+
+
+def _grouping(story: Story) -> tuple:
+    return (story.id, story.title, story.articles, story.date, story.place, story.storyline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +48,10 @@ class Site:
         self._ingest_lock = threading.Lock()
         self._guard = threading.Lock()
         self._story_locks: dict[str, threading.Lock] = {}
+        # Analysing a story is CPU-bound: more analyses at once than cores only slow each other down
+        # and starve the cheap requests (lists, posts), so the rest queue here instead.
+        self._analysis = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+        self._memo: OrderedDict[str, tuple[Story, list[Article]]] = OrderedDict()
         self._cache: tuple[int, dict[str, Article]] = (-1, {})
 
     def close(self) -> None:
@@ -69,10 +82,23 @@ class Site:
         """The analysed story; concurrent requests for one story compute it once (then it is cached)."""
         from ..api import stored_story
 
+        bare = next((s for s in self.store.stories() if s.id == story_id), None)
+        if bare is None:
+            return None
         with self._guard:
+            hit = self._memo.get(story_id)
+            if hit is not None and _grouping(hit[0]) == _grouping(bare):
+                self._memo.move_to_end(story_id)
+                return hit  # unchanged since analysed: no need to wait behind another analysis
             lock = self._story_locks.setdefault(story_id, threading.Lock())
-        with lock:
-            return stored_story(self.store, story_id, self.settings)
+        with lock, self._analysis:
+            found = stored_story(self.store, story_id, self.settings)
+        if found is not None:
+            with self._guard:
+                self._memo[story_id] = found
+                while len(self._memo) > MEMO_STORIES:
+                    self._memo.popitem(last=False)
+        return found
 
     def story_or_grouping(self, story_id: str) -> tuple[Story, list[Article], str | None] | None:
         """The analysed story for a page; if the analysis fails, the bare grouping and the reason, so
@@ -119,14 +145,15 @@ class Site:
             result = ingest_articles(self.store, articles, [], self.settings)
         failures += result.failures
         failed = {f.input for f in result.failures}
-        assigned = {a: (s, line) for a, s, line in result.assignments}
+        added = {a for a, _story, _line in result.assignments}
+        # Answer with the story each article is in now: an article assigned early in a batch can move
+        # when later articles of the same batch regroup the stories.
+        story_of = {a: s for s in self.store.stories() for a in s.articles}
         out = []
         for a in articles:
-            if a.id in assigned:
-                story, line = assigned[a.id]
-                out.append({"id": a.id, "status": "added", "story": story, "storyline": line})
-            elif (a.origin or a.id) not in failed:
-                known = self.story_of(a.id)  # same id and text were stored before: nothing to do
-                out.append({"id": a.id, "status": "exists", "story": known.id if known else None,
-                            "storyline": known.storyline if known else None})
+            if a.id not in added and (a.origin or a.id) in failed:
+                continue
+            story = story_of.get(a.id)
+            out.append({"id": a.id, "status": "added" if a.id in added else "exists",
+                        "story": story.id if story else None, "storyline": story.storyline if story else None})
         return Posted(out, failures, ids, result.added, result.total)
