@@ -8,6 +8,8 @@ that of the claim citing both sentences, "distinct" when no claim does.
 
     python bench/compare.py            # all cases, per dataset
     python bench/compare.py --show     # and every miss
+    python bench/compare.py --speed    # seconds per article of entities / claims / timeline on the
+                                       # 383 giveme5w1h articles, grouped by their gold events
 """
 
 from __future__ import annotations
@@ -94,10 +96,58 @@ def score(results: list[tuple[dict, str]]) -> dict:
     }
 
 
+def speed(limit: int | None = None) -> dict[str, float]:
+    """Wall seconds per article for each stage over giveme5w1h's gold events (spaCy parse excluded:
+    the pipeline parses once for quotes and entities)."""
+    import time
+    from collections import defaultdict
+
+    from crosswire.compare import extract_entities
+    from crosswire.nlp import embed, spacy_model
+    from crosswire.timeline import build_timeline
+
+    rows = [
+        json.loads(line)
+        for line in (SHARED / "data" / "giveme5w1h" / "news_cluster.jsonl").open(encoding="utf-8")
+    ]
+    rows = rows[:limit] if limit else rows
+    events: dict[int, list[Article]] = defaultdict(list)
+    for r in rows:
+        events[r["event_id"]].append(
+            Article(id=r["dId"], text=r["text"], source=r["source_domain"], published=r["date_publish"])
+        )
+    nlp = spacy_model()
+    embed(["warm up"])
+    times = {"parse": 0.0, "entities": 0.0, "claims": 0.0, "timeline": 0.0}
+    for arts in events.values():
+        t0 = time.perf_counter()
+        docs = {a.id: d for a, d in zip(arts, nlp.pipe(a.text for a in arts), strict=True)}
+        sentences = {a.id: split_article(a) for a in arts}
+        t1 = time.perf_counter()
+        extract_entities(arts, None, docs=docs)
+        t2 = time.perf_counter()
+        find_claims(arts, sentences)
+        t3 = time.perf_counter()
+        build_timeline(arts, sentences)
+        t4 = time.perf_counter()
+        for k, v in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+            times[k] += v
+    n = len(rows)
+    return {k: v / n for k, v in times.items()} | {"articles": n, "stories": len(events)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print every miss")
+    parser.add_argument("--speed", action="store_true", help="time the three stages on giveme5w1h instead")
+    parser.add_argument("--limit", type=int, default=None, help="with --speed: first N articles only")
     args = parser.parse_args(argv)
+    if args.speed:
+        got = speed(args.limit)
+        print(
+            " ".join(f"{k}={v:.4f}s/article" if isinstance(v, float) else f"{k}={v}" for k, v in got.items())
+        )
+        return 0
     results = [(case, predict(case)) for case in load_cases()]
     for name in ("giveme5w1h", "multinews", "all"):
         part = [r for r in results if name == "all" or r[0]["dataset"] == name]

@@ -2,8 +2,9 @@
 
 Loopback only: the server is started here on 127.0.0.1 over a fresh SQLite file and stopped at the end.
 Each client loops: post the next unposted article (with probability --write-share, while any are left),
-else read the story list, the front page or one story (its analysis is computed on first read and
-again whenever an article joins it, which is the expensive path). When time is up no new request
+else read the story list, the front page, or one story as JSON or as its page. A story's analysis is
+computed on first read and again whenever an article joins it: the expensive path. The JSON API
+waits for it; a page already analysed shows that analysis while the new one is computed. When time is up no new request
 starts; requests in flight get --timeout seconds. Afterwards the store is opened directly and every
 article whose POST succeeded must be in it, in exactly one story ("lost" must be 0).
 
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="post at most this many articles (0: all)")
     ap.add_argument("--write-share", type=float, default=0.5, help="share of requests that post, while articles remain")
     ap.add_argument("--story-share", type=float, default=0.4,
-                    help="share of reads that fetch one story (analysed on demand: the slow path)")
+                    help="share of reads that fetch one story, half as JSON, half as the page (analysed on demand)")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds one request may take")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", action="store_true", help="print the result as one JSON object")
@@ -118,8 +119,10 @@ def _run(base: str, records: list[dict], args: argparse.Namespace) -> dict:
                     kind, path, body = "POST /api/articles", "/api/articles", item[1]
                 else:
                     roll = rng.random()
-                    if roll < args.story_share and known:
+                    if roll < args.story_share / 2 and known:
                         kind, path = "GET /api/stories/{id}", f"/api/stories/{rng.choice(known)}"
+                    elif roll < args.story_share and known:  # the page may show the last analysis
+                        kind, path = "GET /stories/{id}", f"/stories/{rng.choice(known)}"
                     elif roll < args.story_share + (1 - args.story_share) / 3:
                         kind, path = "GET /", "/"
                     else:

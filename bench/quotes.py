@@ -107,7 +107,14 @@ def evaluate(rows: list[dict], preds: dict[str, list]) -> dict[str, float]:
     p = n_found / n_pred if n_pred else 0.0
     r = n_found / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"P": p, "R": r, "F1": f, "speaker": n_spk / n_src if n_src else 0.0, "pred": n_pred, "gold": n_gold}
+    return {
+        "P": p,
+        "R": r,
+        "F1": f,
+        "speaker": n_spk / n_src if n_src else 0.0,
+        "pred": n_pred,
+        "gold": n_gold,
+    }
 
 
 def crosswire_preds(texts: dict[str, str], docs: dict) -> dict[str, list]:
@@ -141,7 +148,11 @@ def textacy_preds(texts: dict[str, str], docs: dict) -> dict[str, list]:
             base = span.start_char
             for t in triples:
                 c0, c1 = t.content[0].idx, t.content[-1].idx + len(t.content[-1].text)
-                sp = (t.speaker[0].idx + base, t.speaker[-1].idx + len(t.speaker[-1].text) + base) if t.speaker else None
+                sp = (
+                    (t.speaker[0].idx + base, t.speaker[-1].idx + len(t.speaker[-1].text) + base)
+                    if t.speaker
+                    else None
+                )
                 found.append((c0 + base, c1 + base, sp))
         out[i] = found
     return out
@@ -159,9 +170,17 @@ def score_split(split: str) -> None:
     texts = {r["article"]: r["text"] for r in rows}
     t0 = time.time()
     docs = parse_all(texts)
-    print(f"polnear_{split}: {len(texts)} articles, {len(rows)} annotations, parsed/loaded in {time.time() - t0:.0f}s")
-    print(f"| system | P | R | F1 | speaker acc | predicted | gold | seconds |\n|---|---|---|---|---|---|---|---|")
-    systems = [("crosswire", crosswire_preds), ("textacy direct_quotations", textacy_preds), ("quote-marks regex", regex_preds)]
+    print(
+        f"polnear_{split}: {len(texts)} articles, {len(rows)} annotations, parsed/loaded in {time.time() - t0:.0f}s"
+    )
+    print(
+        "| system | P | R | F1 | speaker acc | predicted | gold | seconds |\n|---|---|---|---|---|---|---|---|"
+    )
+    systems = [
+        ("crosswire", crosswire_preds),
+        ("textacy direct_quotations", textacy_preds),
+        ("quote-marks regex", regex_preds),
+    ]
     for name, fn in systems:
         t0 = time.time()
         try:

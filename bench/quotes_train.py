@@ -78,14 +78,22 @@ def train(rows, parse_all, evaluate, gold_of, match) -> None:
             for a in arts:
                 for c, s in zip(cands[a], per_art_scores[a], strict=True):
                     c.score = s
-                preds[a] = [(c.start, c.end, mention_span(c.source) if c.source is not None else None) for c in decode(cands[a], th)]
+                preds[a] = [
+                    (c.start, c.end, mention_span(c.source) if c.source is not None else None)
+                    for c in decode(cands[a], th)
+                ]
             s = evaluate(rows, preds)
-            print(f"C={C} th={th}: P={s['P']:.3f} R={s['R']:.3f} F1={s['F1']:.3f} spk={s['speaker']:.3f}", flush=True)
+            print(
+                f"C={C} th={th}: P={s['P']:.3f} R={s['R']:.3f} F1={s['F1']:.3f} spk={s['speaker']:.3f}",
+                flush=True,
+            )
             if s["F1"] > best[0]:
                 best = (s["F1"], C, th)
     f1, C, th = best
     clf = LogisticRegression(C=C, solver="liblinear").fit(X, y)
-    weights = {name: round(float(w), 4) for name, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)}
+    weights = {
+        name: round(float(w), 4) for name, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
+    }
     weights = {k: w for k, w in weights.items() if abs(w) >= 1e-4}
     weights["bias"] = round(weights.get("bias", 0.0) + float(clf.intercept_[0]), 4)
     model = {

@@ -63,6 +63,13 @@ class PeakRSS:
         self.peak = max(self.peak, self.rss())
 
 
+def source_stamp() -> float:
+    """Newest modification time of crosswire's code: Ray workers import the code when they start, so
+    an edit during a run makes driver and workers run different versions."""
+    root = Path(__file__).resolve().parents[1] / "crosswire"
+    return max(p.stat().st_mtime for p in root.rglob("*.py"))
+
+
 def write_set(n: int, folder: Path) -> Path:
     path = folder / f"scaled_{n}.jsonl"
     if not path.exists():
@@ -155,6 +162,7 @@ def main() -> None:
     local.features_of([Article("w", "Warm the local models. Once.")], settings, stages)
 
     rows = []
+    stamp = source_stamp()
     print(f"{'size':>7} {'step':7} {'engine':6} {'articles':>8} {'seconds':>8} {'art/s':>7} "
           f"{'overhead':>8} {'peak MB':>8} {'growth MB':>9} same", flush=True)
     for n in sorted(set(sizes) | set(ingest_sizes)):
@@ -165,6 +173,10 @@ def main() -> None:
             base = run(step, "local", path, settings, stages, args.workers)
             dist = run(step, "ray", path, settings, stages, args.workers)
             same = dist["result"] == base["result"]
+            if not same:
+                parts = ("articles", "failures", "stories", "storylines")
+                bad = [name for name, x, y in zip(parts, base["result"], dist["result"], strict=False) if x != y]
+                print(f"        DIFFERENT: {', '.join(bad)}; source edited since start: {source_stamp() != stamp}", flush=True)
             overhead = dist["seconds"] / base["seconds"] - 1.0
             for engine, r in (("local", base), ("ray", dist)):
                 print(f"{n:>7} {step:7} {engine:6} {r['n']:>8} {r['seconds']:>8.1f} {r['n'] / r['seconds']:>7.1f} "

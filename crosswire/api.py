@@ -206,21 +206,38 @@ def quotes(inputs: Inputs, settings: Settings, progress: Progress = _QUIET) -> d
     }
 
 
+def _story_fingerprint(story: Story, settings: Settings, words: int | None) -> str:
+    import hashlib
+
+    key = [story.articles, story.title, story.date, story.place, story.storyline, words, ANALYSIS_VERSION,
+           settings.stage_names()]
+    return hashlib.sha256(json.dumps(key).encode()).hexdigest()
+
+
+def cached_story(store: Store, story_id: str, settings: Settings, words: int | None = None) -> Story | None:
+    """The stored analysis of a story if it is current, without computing anything."""
+    from .records import story_from_json
+
+    found = next((s for s in store.stories() if s.id == story_id), None)
+    if found is None:
+        return None
+    cached = store.load_result(story_id, "story", _story_fingerprint(found, settings, words))
+    return story_from_json(cached) if cached is not None else None
+
+
 def stored_story(store: Store, story_id: str, settings: Settings, words: int | None = None) -> tuple[Story, list[Article]] | None:
     """One stored story with its summary, quotes, claims, entities and timeline, and its articles.
 
-    The analysis is cached in the store, keyed by the story's member articles, so it is computed once
-    per version of the story and recomputed when an article joins it.
+    The analysis is cached in the store, keyed by the story as grouped (members, title, date, place,
+    storyline) and the stage versions, so it is computed once per version of the story.
     """
-    import hashlib
-
     from .records import story_from_json
 
     found = next((s for s in store.stories() if s.id == story_id), None)
     if found is None:
         return None
     articles = store.articles(list(found.articles))
-    fingerprint = hashlib.sha256(json.dumps([found.articles, words, ANALYSIS_VERSION, settings.stage_names()]).encode()).hexdigest()
+    fingerprint = _story_fingerprint(found, settings, words)
     cached = store.load_result(story_id, "story", fingerprint)
     if cached is not None:
         return story_from_json(cached), articles

@@ -38,7 +38,7 @@ class Engine(StrEnum):
     ray = "ray"
 
 
-InputsArg = Annotated[list[Path] | None, typer.Argument(help="Files or folders: .txt .md .html .jsonl .xml .rss .atom")]
+InputsArg = Annotated[list[Path] | None, typer.Argument(help="Files or folders: .txt .md .html .json .jsonl .xml .rss .atom .urls")]
 DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite store (default ./crosswire.db where a command needs one).")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings TOML file (default ./crosswire.toml if present).")]
 WordsOpt = Annotated[int | None, typer.Option("--words", min=10, max=5000, help="Summary length in words per story.")]

@@ -16,16 +16,53 @@ from dataclasses import dataclass
 from .records import Sentence
 
 MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
-    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
-    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
-WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10}
+WEEKDAYS = {
+    d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+}
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 
-_MON = (r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-        r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MON = (
+    r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _WD = r"(?:(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -35,21 +72,46 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(rf"\b{_WD}{_MON}\s+{_DAY}\b(?!:)(?:,?\s+{_YEAR}\b)?")),
     ("dmy", re.compile(rf"\b{_WD}{_DAY}\s+(?:of\s+)?{_MON}\b(?:,?\s+{_YEAR}\b)?")),
     ("my", re.compile(rf"\b{_MON},?\s+(?:of\s+)?{_YEAR}\b")),
-    ("rel_month", re.compile(
-        rf"\b(?P<rel>(?i:last|next|this|early|late|mid|in|since|until|by|from|of|during|between))[\s-]+"
-        rf"(?:(?i:early|late)\s+)?{_MON}\b(?!\s+\d)")),
-    ("weekday", re.compile(
-        r"\b(?:(?P<rel>(?i:last|next|this|on|since|until|by|from|late|early))\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|"
-        r"Friday|Saturday|Sunday)\b")),
-    ("ago", re.compile(r"\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
-                       r"(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
+    (
+        "rel_month",
+        re.compile(
+            rf"\b(?P<rel>(?i:last|next|this|early|late|mid|in|since|until|by|from|of|during|between))[\s-]+"
+            rf"(?:(?i:early|late)\s+)?{_MON}\b(?!\s+\d)"
+        ),
+    ),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?:(?P<rel>(?i:last|next|this|on|since|until|by|from|late|early))\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|"
+            r"Friday|Saturday|Sunday)\b"
+        ),
+    ),
+    (
+        "ago",
+        re.compile(
+            r"\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+            r"(?P<unit>day|week|month|year)s?\s+ago\b",
+            re.I,
+        ),
+    ),
     ("offset", re.compile(r"\b(?P<n>a|one|two|three|the)\s+days?\s+(?P<dir>after|before)\b", re.I)),
-    ("rel_unit", re.compile(r"\b(?P<rel>last|next|this|earlier this|later this)\s+(?P<unit>week|month|year)\b", re.I)),
+    (
+        "rel_unit",
+        re.compile(r"\b(?P<rel>last|next|this|earlier this|later this)\s+(?P<unit>week|month|year)\b", re.I),
+    ),
     ("rel_day", re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.I)),
-    ("year", re.compile(r"(?<![\d$€£,.])(?P<year>(?:19|20)\d\d)(?![\d%]|s\b|'s\b|\s*(?:%|percent|people|km|miles|feet|metres|meters|points)\b)")),
+    (
+        "year",
+        re.compile(
+            r"(?<![\d$€£,.])(?P<year>(?:19|20)\d\d)(?![\d%]|s\b|'s\b|\s*(?:%|percent|people|km|miles|feet|metres|meters|points)\b)"
+        ),
+    ),
 ]
 # A month name alone ("May", "March") needs a date word before it, else "May" is a verb or a name.
-_FUTURE = re.compile(r"\b(?:will|would|shall|is expected|are expected|is due|are due|plans? to|scheduled|set to|to be held|upcoming)\b[^.]{0,40}$", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|is expected|are expected|is due|are due|plans? to|scheduled|set to|to be held|upcoming)\b[^.]{0,40}$",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +209,11 @@ def resolve(m: DateMention, ref: dt.date | None, sentence: str = "") -> str | No
         elif m.rel == "this":
             year = ref.year
         else:  # last / in / since ...: the latest such month not after the reference (strictly before for "last")
-            year = ref.year if (m.month < ref.month or (m.month == ref.month and m.rel != "last")) else ref.year - 1
+            year = (
+                ref.year
+                if (m.month < ref.month or (m.month == ref.month and m.rel != "last"))
+                else ref.year - 1
+            )
         return f"{year:04d}-{m.month:02d}"
     if m.kind == "weekday":
         delta = (ref.weekday() - m.weekday) % 7

@@ -29,7 +29,9 @@ SAME_EVENT = 0.25
 MAX_EVENTS, MAX_UNRESOLVED = 40, 10
 # Clause boundaries for the short event text: the clause holding the date, grown to at least
 # MIN_WORDS words with its neighbours.
-_CLAUSE = re.compile(r"\s*(?:[;:]|\s[—–-]\s|—|,\s(?=(?:and|but|while|when|after|before|as|which|who|only)\b))\s*")
+_CLAUSE = re.compile(
+    r"\s*(?:[;:]|\s[—–-]\s|—|,\s(?=(?:and|but|while|when|after|before|as|which|who|only)\b))\s*"
+)
 MIN_WORDS = 6
 
 
@@ -47,7 +49,7 @@ def _clause(text: str, start: int, end: int) -> str:
             hi += 1
         else:
             lo -= 1
-    return text[spans[lo][0] : spans[hi][1]].strip(" ,;:—–-\"“”")
+    return text[spans[lo][0] : spans[hi][1]].strip(' ,;:—–-"“”')
 
 
 def _parse_published(value: str | None) -> dt.date | None:
@@ -106,7 +108,12 @@ def _merge(events: list[_Event]) -> list[_Event]:
         return x
 
     order = sorted(
-        ((sim[i, j], i, j) for i in range(len(events)) for j in range(i + 1, len(events)) if sim[i, j] >= SAME_EVENT),
+        (
+            (sim[i, j], i, j)
+            for i in range(len(events))
+            for j in range(i + 1, len(events))
+            if sim[i, j] >= SAME_EVENT
+        ),
         reverse=True,
     )
     for _, i, j in order:

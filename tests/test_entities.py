@@ -36,7 +36,9 @@ def seed_entities(seeds):
 
 def _norm(name: str) -> str:
     """Gold and found names compared loosely: case, "the", a bracketed acronym, a trailing "treaty"."""
-    name = re.sub(r"\s*\([A-Z]+\)", "", name.lower().replace("the ", "", 1) if name.lower().startswith("the ") else name)
+    name = re.sub(
+        r"\s*\([A-Z]+\)", "", name.lower().replace("the ", "", 1) if name.lower().startswith("the ") else name
+    )
     return re.sub(r"\s+treaty$", "", name.lower()).strip()
 
 
@@ -80,7 +82,9 @@ def test_no_page_furniture(seed_entities):
 
 
 def test_shared_surname_without_evidence_stays_apart():
-    a = Article("a", "President Donald Trump spoke in Ohio on Monday, and his daughter Ivanka Trump joined him.")
+    a = Article(
+        "a", "President Donald Trump spoke in Ohio on Monday, and his daughter Ivanka Trump joined him."
+    )
     b = Article("b", "Trump told reporters on Tuesday that the plan would go ahead.")
     c = Article("c", "Melania Trump visited a hospital in Ohio. Trump praised the nurses there.")
     ents = extract_entities([a, b, c], Settings())

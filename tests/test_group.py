@@ -150,3 +150,33 @@ def _agreement(a: set[frozenset[str]], b: set[frozenset[str]]) -> float:
     p = sum(len(cb[x] & ca[x]) / len(cb[x]) for x in ca) / len(ca)
     r = sum(len(cb[x] & ca[x]) / len(ca[x]) for x in ca) / len(ca)
     return 2 * p * r / (p + r)
+
+
+def test_ann_candidates_give_the_exact_answer_on_a_small_set(monkeypatch):
+    import crosswire.group.space as space
+
+    arts, _ = _news(150)
+    exact = group_articles(arts, Settings())
+    monkeypatch.setattr(space, "EXACT_MAX", 10)  # force the HNSW path used above a few thousand articles
+    approx = group_articles(arts, Settings())
+    assert _agreement(_lines(exact), _lines(approx)) > 0.97
+    assert group_articles(arts, Settings()) == approx  # the ANN path is deterministic too
+
+
+def test_average_linkage_on_a_sparse_graph():
+    from crosswire.group.linkage import average_linkage
+
+    # Two tight pairs joined by one weak edge: average similarity between them is 0.2 / 4 = 0.05.
+    edges = [(0, 1, 0.9), (2, 3, 0.8), (1, 2, 0.2)]
+    assert average_linkage(4, edges, 0.5) == [0, 0, 2, 2]
+    assert average_linkage(4, edges, 0.04) == [0, 0, 0, 0]
+    # Starting from groups: node 0 stands for 3 articles, so its summed edge 0.9 averages 0.3.
+    assert average_linkage(2, [(0, 1, 0.9)], 0.25, sizes=[3, 1]) == [0, 0]
+    assert average_linkage(2, [(0, 1, 0.9)], 0.35, sizes=[3, 1]) == [0, 1]
+
+
+def test_a_damaged_state_is_a_store_error():
+    from crosswire.errors import StoreError
+
+    with pytest.raises(StoreError):
+        StreamGrouper.from_state(b"not a grouping state")

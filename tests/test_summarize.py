@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from crosswire.compare.align import tfidf
-from crosswire.records import Article
+from crosswire.records import Article, Sentence
 from crosswire.segment import split_article
 from crosswire.settings import Settings
 from crosswire.summarize import summarize
-from crosswire.summarize.select import REDUNDANT
+from crosswire.summarize.select import REDUNDANT, restated
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -43,6 +43,10 @@ def _check_citations(arts, summary):
             assert segment and segment == segment.strip()
             assert any(x.start == c.start and x.end == c.end for x in split_article(by_id[c.article]))
         assert len({c.article for c in s.citations}) == len(s.citations)  # one citation per article
+    # No summary sentence backs another one: that would make the two restatements of each other.
+    origins = {(s.citations[0].article, s.citations[0].start) for s in summary}
+    for s in summary:
+        assert not any((c.article, c.start) in origins for c in s.citations[1:])
 
 
 @pytest.mark.parametrize("semantic", [False, True])
@@ -117,3 +121,9 @@ def test_reading_order_puts_the_gist_first(sochi):
     assert index  # and the first sentence is an opening sentence of some article
     first = summary[0].citations
     assert any(next(x for x in sents[c.article] if x.start == c.start).index <= 1 for c in first)
+
+
+def test_restated_marks_the_lower_ranked_of_two_paraphrases():
+    a0, a1, b0 = (Sentence("a", 0, 0, 10, "x" * 10), Sentence("a", 1, 11, 20, "y" * 9), Sentence("b", 0, 0, 9, "z" * 9))
+    assert restated([a0, b0, a1], [[b0], [a0], []]) == {1}  # b0 restates a0, which ranks higher
+    assert restated([a0, a1], [[], []]) == set()

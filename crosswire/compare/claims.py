@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,8 +27,9 @@ from .align import terms, tfidf_from_terms
 # Pairs at or above SAME_CONTENT (TF-IDF cosine over stemmed content words, align.py's terms) state the
 # same thing without further checks: near-verbatim or close rewrites. On the fixture pairs, different
 # facts of one story reach 0.47, so the cut-off is 0.5 (align.py's summary citations may use a lower
-# one; a claim needs more certainty than a citation). Pairs between BORDERLINE and that go to the embedder: two outlets restating one fact in their own words still share
-# names or content words; below 0.2 the fixture pairs are almost all different facts.
+# one; a claim needs more certainty than a citation). Pairs between BORDERLINE and that go to the
+# embedder: two outlets restating one fact in their own words still share names or content words;
+# below 0.2 the fixture pairs are almost all different facts.
 BORDERLINE = 0.20
 SAME_CONTENT = 0.50
 # A borderline pair is aligned when TF-IDF cosine + MiniLM cosine >= ALIGNED_SUM. Neither signal alone
@@ -40,9 +41,11 @@ ALIGNED_SUM = 1.0
 # Two sentences that give different counts of the same thing are aligned from this TF-IDF cosine on
 # (see _align_figures): on the fixture, count discrepancies between outlets score 0.30-0.49.
 FIGURES_LEX = 0.30
-# Embedding is the costly step (~30-100 sentences/s on two busy cores), so per story at most this many
-# sentences are embedded, those of the strongest borderline pairs first; beyond, pairs are unaligned.
-MAX_EMBEDDED_BASE, MAX_EMBEDDED_PER_ARTICLE, MAX_EMBEDDED = 16, 8, 96
+# Embedding is the costly step: MiniLM takes ~15 ms of CPU a sentence here, while the whole briefing
+# must stay near 0.1 s an article. So per story at most this many sentences are embedded, those of
+# the strongest borderline pairs first (the likeliest restatements); beyond, the pair stays unaligned.
+# At 16+8/article the fixture gave same-fact recall 0.66; at 4+2/article, see bench/compare.py.
+MAX_EMBEDDED_BASE, MAX_EMBEDDED_PER_ARTICLE, MAX_EMBEDDED = 4, 2, 32
 # News puts facts first: at most this many sentences per article are compared.
 MAX_SENTENCES_PER_ARTICLE = 40
 # Sentences outside these lengths (words) are captions, datelines or run-ons, not claims.
@@ -53,6 +56,13 @@ MAX_CORROBORATED, MAX_DISPUTED, MAX_SINGLE = 8, 5, 3
 _DENIAL = re.compile(
     r"\b(?:den(?:y|ied|ies|ying|ial)|reject(?:ed|s)?|refut(?:e|ed|es)|dismiss(?:ed|es)?|rebuff(?:ed)?|"
     r"no such|never happened|not true|false(?:ly)?)\b",
+    re.I,
+)
+# What follows a denial cue when a statement is denied: "deny that ...", "to deny Washington had
+# requested ...", "denied the report", "denied the claims"; not "denied bail", "rejected the offer".
+_DENIED_CLAUSE = re.compile(
+    r"\s+(?:that\b|(?:the\s+|these\s+|such\s+)?(?:claims?|reports?|allegations?|accusations?|charges?)\b|"
+    r"(?:[\w'’-]+\s+){1,3}(?:had|has|have|was|were|is|are|would|will|did|could)\b)",
     re.I,
 )
 _QUOTE_START = tuple("\"“‘'«")
@@ -196,6 +206,8 @@ def _denies(a: str, b: str) -> bool:
         return False
     b_terms = set(terms(b))
     for m in _DENIAL.finditer(a):
+        if not _DENIED_CLAUSE.match(a, m.end()):
+            continue  # "denied prosecutors' request for ...": a refusal, not a contradiction
         after = set(terms(a[m.end() : m.end() + 80]))
         if len(after & b_terms) >= 1:
             return True
@@ -245,6 +257,20 @@ def _cross_group_disputes(
     return out
 
 
+def _distinct_disputes(claims: list[Claim]) -> list[Claim]:
+    """Each sentence in at most one dispute: a figure that moved during the day ("at least 50 dead",
+    later "59") would otherwise fill the list with every pair of outlets."""
+    used: set[Citation] = set()
+    out = []
+    for c in claims:
+        cited = set(c.support + c.dispute)
+        if cited & used:
+            continue
+        used |= cited
+        out.append(c)
+    return out
+
+
 def _representative(members: list[int], scores: np.ndarray, pool: list[Sentence]) -> Sentence:
     """The member most like the others (ties: the shorter one, then the earlier one)."""
     best = max(members, key=lambda i: (sum(scores[i, j] for j in members if j != i), -len(pool[i].text), -i))
@@ -269,7 +295,11 @@ def find_claims(
         return []
     bags = [terms(s.text) for s in pool]
     outlets = [outlet_of[s.article] for s in pool]
-    scores = _scores(pool, outlets, bags, len(articles)) if len(set(outlets)) > 1 else np.zeros((len(pool), len(pool)))
+    scores = (
+        _scores(pool, outlets, bags, len(articles))
+        if len(set(outlets)) > 1
+        else np.zeros((len(pool), len(pool)))
+    )
     disputed, corroborated = [], []
     grouped: set[int] = set()
     groups = _groups(scores, pool)
@@ -278,7 +308,9 @@ def find_claims(
         ordered = sorted(members, key=lambda i: (list(outlet_of).index(pool[i].article), pool[i].index))
         status, support, dispute, note = _judge([pool[i] for i in ordered], outlet_of)
         rep = support[0] if status == "disputed" else _representative(members, scores, pool)
-        claim = Claim(rep.text, status, tuple(_cite(s) for s in support), tuple(_cite(s) for s in dispute), note)
+        claim = Claim(
+            rep.text, status, tuple(_cite(s) for s in support), tuple(_cite(s) for s in dispute), note
+        )
         if status == "disputed":
             disputed.append((len(members), claim))
         elif status == "corroborated":
@@ -289,7 +321,7 @@ def find_claims(
     corroborated.sort(key=lambda t: (-t[0], -t[1]))
     singles = _single_source(pool, bags, scores, grouped, articles)
     return (
-        [c for _, c in disputed[:MAX_DISPUTED]]
+        _distinct_disputes([c for _, c in disputed])[:MAX_DISPUTED]
         + [c for _, _, c in corroborated[:MAX_CORROBORATED]]
         + singles[:MAX_SINGLE]
     )
@@ -317,20 +349,28 @@ def _specifics(text: str) -> set[str]:
     return {w for w in found if (len(w) > 1 or w.isdigit()) and not _DEMONYM.match(w)}
 
 
-def _mentioned(phrase: str, text: str) -> bool:
-    """Another outlet names it: the phrase, its initials ("United States"/"US"), or half its words
-    ("President Putin" / "Vladimir Putin"; but "New START Treaty" is not known from a "Treaty")."""
-    words = phrase.split()
-    found = lambda p: re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) is not None  # noqa: E731
-    if found(phrase):
+_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[A-Za-z][\w-]*")  # "Washington's" -> "Washington", "s"
+
+
+def _mentioned(phrase: str, known: Callable[[str], bool]) -> bool:
+    """Another outlet names it (`known`: the words other outlets use): every word of the phrase, its
+    initials ("United States"/"US"), or half its words ("President Putin" / "Vladimir Putin"; but
+    "New START Treaty" is not known from a "Treaty")."""
+    words = _TOKEN.findall(phrase)
+    if not words:
         return True
     if len(words) == 1:
-        return False
-    return found("".join(w[0] for w in words)) or 2 * sum(map(found, words)) >= len(words)
+        return known(words[0])
+    hits = sum(map(known, words))
+    return 2 * hits >= len(words) or known("".join(w[0] for w in words))
 
 
 def _single_source(
-    pool: list[Sentence], bags: list[list[str]], scores: np.ndarray, grouped: set[int], articles: Sequence[Article]
+    pool: list[Sentence],
+    bags: list[list[str]],
+    scores: np.ndarray,
+    grouped: set[int],
+    articles: Sequence[Article],
 ) -> list[Claim]:
     """The most salient facts only one outlet states.
 
@@ -339,11 +379,15 @@ def _single_source(
     own subject (its content words are shared by the story's other articles), early in its article.
     Sentences without such a specific are not listed: they restate or colour what others say.
     """
-    outlet_text: dict[str, str] = {}
-    for a in articles:
-        outlet_text[_outlet(a)] = outlet_text.get(_outlet(a), "") + "\n" + a.text
     outlet_of = {a.id: _outlet(a) for a in articles}
-    n = max(len(outlet_text), 1)
+    vocab: dict[str, set[str]] = {}
+    for a in articles:
+        vocab.setdefault(outlet_of[a.id], set()).update(_TOKEN.findall(a.text))
+    outlets_using: dict[str, int] = {}
+    for words in vocab.values():
+        for w in words:
+            outlets_using[w] = outlets_using.get(w, 0) + 1
+    n = max(len(vocab), 1)
     df: dict[str, set[str]] = {}
     for s, bag in zip(pool, bags, strict=True):
         for t in set(bag):
@@ -352,9 +396,13 @@ def _single_source(
     for i, (s, bag) in enumerate(zip(pool, bags, strict=True)):
         if i in grouped or not bag or not _narrative(s) or (len(scores) and scores[i].max() >= 0.4):
             continue  # stated (or nearly) elsewhere, or a quotation
-        others = [t for o, t in outlet_text.items() if o != outlet_of[s.article]]
-        new = [w for w in _specifics(s.text) if not any(_mentioned(w, t) for t in others)]
-        if others and not new:
+        own = vocab[outlet_of[s.article]]
+
+        def elsewhere(word: str, own: set[str] = own) -> bool:
+            return outlets_using.get(word, 0) > (word in own)
+
+        new = [w for w in _specifics(s.text) if not _mentioned(w, elsewhere)]
+        if n > 1 and not new:
             continue
         spread = sum(len(df[t]) for t in set(bag)) / (len(set(bag)) * n)
         # Two new specifics make a fact; more mostly means a long list of names, not a bigger fact.

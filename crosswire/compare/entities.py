@@ -204,7 +204,8 @@ def _merge_initials(groups: dict[str, _Group]) -> None:
         if not any(f.replace(".", "").isupper() for f in forms):
             continue
         longs = [
-            g for k, g in groups.items()
+            g
+            for k, g in groups.items()
             if len(g.words) >= 2 and "".join(w[0] for w in k.replace("-", " ").split()) == short
         ]
         if len(longs) == 1:
@@ -231,14 +232,18 @@ def _is_person(g: _Group) -> bool:
     return g.labels["PERSON"] > 0 and g.labels["PERSON"] * 2 >= sum(g.labels.values())
 
 
-def _merge_people(groups: dict[str, _Group], articles: Sequence[Article], covered: dict[str, list[tuple[int, int]]]) -> None:
+def _merge_people(
+    groups: dict[str, _Group], articles: Sequence[Article], covered: dict[str, list[tuple[int, int]]]
+) -> None:
     full = [g for g in groups.values() if len(g.words) >= 2 and _is_person(g)]
     full.sort(key=lambda g: (-sum(g.forms.values()), g.first))
     # Rule 2: spelling variants of a full name.
     merged: list[_Group] = []
     for g in full:
         for m in merged:
-            if len(m.words) == len(g.words) and all(_same_word(a, b) for a, b in zip(m.words, g.words, strict=True)):
+            if len(m.words) == len(g.words) and all(
+                _same_word(a, b) for a, b in zip(m.words, g.words, strict=True)
+            ):
                 m.absorb(groups.pop(g.key))
                 break
         else:
@@ -279,7 +284,10 @@ def _take_article(g: _Group, art: str) -> _Group:
 
 
 def _scan_surnames(
-    groups: dict[str, _Group], people: list[_Group], articles: Sequence[Article], covered: dict[str, list[tuple[int, int]]]
+    groups: dict[str, _Group],
+    people: list[_Group],
+    articles: Sequence[Article],
+    covered: dict[str, list[tuple[int, int]]],
 ) -> None:
     """Bare surnames of the story's people that spaCy's small model missed ("Merkel spoke in Berlin").
 

@@ -16,14 +16,48 @@ from .align import stem
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9, "trillion": 1e12, "tn": 1e12,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "mln": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "bln": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
 }
 _WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "dozen": 12,
 }
 _CURRENCY = r"(?:US\$|\$|€|£|¥|₹)"
 _MONEY = re.compile(
@@ -46,7 +80,9 @@ _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _NEXT_WORD = re.compile(r"\W{0,3}([A-Za-z][\w-]*)")
 _PREV_WORDS = re.compile(r"[A-Za-z][\w-]*")
 # Words between a number and what it counts that say nothing about the thing counted.
-_FILLER = frozenset("more than over about around nearly almost some other additional of the a an were was".split())
+_FILLER = frozenset(
+    "more than over about around nearly almost some other additional of the a an were was".split()
+)
 _DURATIONS = frozenset("year month week day hour minute second time decade century".split())
 _AGE = re.compile(r"[- ]years?[- ]old\W+(?:[a-z]+\W+){0,2}?([A-Za-z]+)", re.I)
 _AGO = re.compile(r"\W+years?\s+ago\b", re.I)
@@ -100,7 +136,9 @@ def quantities(text: str) -> list[Quantity]:
         out.append(Quantity(kind, value, unit, hedged, start, end, text[start:end]))
 
     for m in _MONEY.finditer(text):
-        num, scale = (m.group("num"), m.group("scale")) if m.group("num") else (m.group("num2"), m.group("scale2"))
+        num, scale = (
+            (m.group("num"), m.group("scale")) if m.group("num") else (m.group("num2"), m.group("scale2"))
+        )
         add("money", _value(num) * _SCALE.get((scale or "").lower(), 1.0), None, m.start(), m.end())
     for m in _PERCENT.finditer(text):
         add("percent", _value(m.group("num")), None, m.start(), m.end())
@@ -161,26 +199,37 @@ def close(a: Quantity, b: Quantity) -> bool:
 def conflicts(a: list[Quantity], b: list[Quantity]) -> list[tuple[Quantity, Quantity]]:
     """Pairs (from a, from b) of the same kind and unit whose values differ with no match elsewhere.
 
-    A figure also counts as mentioned when it is the sum of two figures on the other side ("140
-    politicians" vs "12 leaders and 128 other politicians"; 143 million + 2.5 million = 145.5 million).
+    A figure also counts as mentioned when it is the sum of two figures ("140 politicians" vs "12
+    leaders and 128 other politicians") or lies in a range the other side gives (see `_explained`).
     """
     out = []
     for qa in a:
-        if qa.unit is None and qa.kind == "count" or _explained(qa, b):
+        if qa.unit is None and qa.kind == "count" or _explained(qa, b, a):
             continue
         for qb in b:
-            if qb.key != qa.key or _explained(qb, a):
+            if qb.key != qa.key or _explained(qb, a, b):
                 continue
             out.append((qa, qb))
             break
     return out
 
 
-def _explained(q: Quantity, other: list[Quantity]) -> bool:
+def _explained(q: Quantity, other: list[Quantity], own: list[Quantity]) -> bool:
+    """The other side gives `q`'s figure, brackets it in a range ("155 million to 148 million years
+    ago" holds 150 million), or the two sides add up to it (143 million + 2.5 million = 145.5 million)."""
     if any(_mentions(x, q) for x in other):
         return True
-    same = [x.value for x in other if x.kind == q.kind]
-    return any(abs(x + y - q.value) <= _EXACT_TOLERANCE * q.value for i, x in enumerate(same) for y in same[i + 1 :])
+    for x, y in zip(other, other[1:], strict=False):
+        if (
+            x.kind == y.kind == q.kind
+            and y.start - x.end <= 12
+            and min(x.value, y.value) <= q.value <= max(x.value, y.value)
+        ):
+            return True
+    pool = [x.value for x in other + own if x.kind == q.kind and x is not q]
+    return any(
+        abs(x + y - q.value) <= _EXACT_TOLERANCE * q.value for i, x in enumerate(pool) for y in pool[i + 1 :]
+    )
 
 
 def _mentions(x: Quantity, y: Quantity) -> bool:

@@ -60,9 +60,13 @@ def connect(address: str | None = None, workers: int | None = None) -> Any:
     if not ray.is_initialized():
         common = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
         if address:
-            ray.init(address=address, **common)
+            # Ship this crosswire (1 MB of code) to the cluster so every worker runs the driver's
+            # version of each stage; the dependencies and models must be installed on the nodes.
+            package = str(Path(__file__).resolve().parents[1])
+            ray.init(address=address, runtime_env={"py_modules": [package]}, **common)
         else:
             ray.init(
+                address="local",  # a fresh instance, never a cluster found on this machine by chance
                 num_cpus=workers or os.cpu_count() or 1,
                 object_store_memory=OBJECT_STORE_BYTES,
                 _system_config=SYSTEM_CONFIG,

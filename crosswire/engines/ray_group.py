@@ -66,13 +66,15 @@ def _ann_block(index: Any, dense: np.ndarray, lo: int, hi: int, k: int, ef: int)
 
 
 def _score_block(m: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    return np.asarray(m[rows].multiply(m[cols]).sum(axis=1)).ravel()
+    from ..group.space import pair_cosines
+
+    return pair_cosines(m, rows, cols)
 
 
 def _split(chunk: list[list[Any]], space: Any) -> list[list[int]]:
-    from ..group.batch import split_storyline
+    from ..group.batch import split_block
 
-    return [split_storyline(members, space) for members in chunk]
+    return [split_block(members, space) for members in chunk]
 
 
 def candidate_pairs(
@@ -119,16 +121,15 @@ def candidate_pairs(
 def group_articles(articles: Sequence[Article], settings: Settings | None = None, times: StageTimes | None = None) -> Any:
     """As `crosswire.group.group_articles` (same stories, storylines and ids), parallel on Ray.
 
-    Step for step the local function, with `profile`, `candidate_pairs` and `split_storyline` run
-    in Ray tasks; tests/test_engines.py checks that the two agree. `times` gets the wall seconds of
+    Step for step the local function (keep the two in step when grouping changes), with `profile`,
+    `candidate_pairs` and `split_block` run in Ray tasks; tests/test_engines.py checks they agree. `times` gets the wall seconds of
     each step, named "parallel: ..." or "driver: ...".
     """
     import ray
 
     from ..group import _unique
     from ..group.assemble import Grouping, build, order_key
-    from ..group.batch import BLOCK_THRESHOLD, storylines
-    from ..group.linkage import average_linkage
+    from ..group.batch import BLOCK_THRESHOLD, _bounded, storylines
     from ..group.space import TermSpace
 
     if not articles:
@@ -146,7 +147,7 @@ def group_articles(articles: Sequence[Article], settings: Settings | None = None
     with times.stage("parallel: candidates"):
         edges = candidate_pairs(m, space.terms, times)
     with times.stage("driver: block linkage"):
-        block_of = average_linkage(len(profiles), edges, BLOCK_THRESHOLD)
+        block_of = _bounded(len(profiles), edges, BLOCK_THRESHOLD)
         members_of: dict[int, list[int]] = {}
         for i, label in enumerate(block_of):
             members_of.setdefault(label, []).append(i)
@@ -158,7 +159,7 @@ def group_articles(articles: Sequence[Article], settings: Settings | None = None
         for idx, labels in zip(blocks, splits, strict=True):
             for k, sub in enumerate(labels):
                 story_of[idx[k]] = idx[sub]
-        line_of = storylines(story_of, edges)
+        line_of = storylines(story_of, [e for e in edges if block_of[e[0]] == block_of[e[1]]])
         story_founder = {p.id: profiles[story_of[i]].id for i, p in enumerate(profiles)}
         line_founder = {profiles[s].id: profiles[line].id for s, line in line_of.items()}
         return build(profiles, story_founder, line_founder)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from ..records import Article
 from ..settings import Settings
 from .assemble import Grouping, build, order_key
-from .batch import blocks, profile, split_storyline, storylines
+from .batch import blocks, profile, split_block, storylines
 from .space import TermSpace
 from .stream import StreamGrouper
 
@@ -32,9 +32,11 @@ def group_articles(articles: Sequence[Article], settings: Settings | None = None
         members_of.setdefault(label, []).append(i)
     story_of = [0] * len(profiles)
     for idx in members_of.values():
-        for k, sub in enumerate(split_storyline([profiles[i] for i in idx], space)):
+        for k, sub in enumerate(split_block([profiles[i] for i in idx], space)):
             story_of[idx[k]] = idx[sub]
-    line_of = storylines(story_of, edges)
+    # Storylines are formed inside blocks: the storyline cut is stricter than the block cut, so
+    # little is lost, and a stream can then redo one block's storylines when that block changes.
+    line_of = storylines(story_of, [e for e in edges if block_of[e[0]] == block_of[e[1]]])
     story_founder = {p.id: profiles[story_of[i]].id for i, p in enumerate(profiles)}
     line_founder = {profiles[s].id: profiles[line].id for s, line in line_of.items()}
     return build(profiles, story_founder, line_founder)

@@ -93,6 +93,8 @@ def _places(text: str) -> list[str]:
         words = name.split()
         while words and words[0].lower().strip(".") in _NOT_PLACE:
             words = words[1:]
+        while words and words[-1].lower().strip(".") in _NOT_PLACE:  # "Athens Saturday"
+            words = words[:-1]
         # A possessive ("in Trump's view") or a long run of capitals (a headline in title case) is not
         # a place name.
         if not words or len(words) > 4 or any(w.endswith(("'s", "’s")) for w in words):

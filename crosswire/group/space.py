@@ -24,6 +24,7 @@ NEIGHBOURS = 40
 # Cosine below this is noise between unrelated articles (shared common words), not evidence.
 MIN_EDGE = 0.04
 PROJECTION_DIM = 256
+PAIR_CHUNK = 20_000
 
 
 class TermSpace:
@@ -119,6 +120,16 @@ def projection(m: sparse.csr_matrix, terms: Sequence[str] | np.ndarray) -> np.nd
     return dense / norms
 
 
+def pair_cosines(m: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Dot products of the given row pairs of a (unit-row) sparse matrix."""
+    sims = np.empty(len(rows))
+    # In chunks: slicing all pair rows at once would materialise ~k * n * (terms per article) values.
+    for start in range(0, len(rows), PAIR_CHUNK):
+        r, c = rows[start : start + PAIR_CHUNK], cols[start : start + PAIR_CHUNK]
+        sims[start : start + PAIR_CHUNK] = np.asarray(m[r].multiply(m[c]).sum(axis=1)).ravel()
+    return sims
+
+
 def candidate_pairs(m: sparse.csr_matrix, terms: Sequence[str]) -> list[tuple[int, int, float]]:
     """(i, j, cosine) for i < j over pairs likely to matter: exact when small, ANN otherwise."""
     n = m.shape[0]
@@ -141,6 +152,6 @@ def candidate_pairs(m: sparse.csr_matrix, terms: Sequence[str]) -> list[tuple[in
     ordered = sorted(pairs)
     rows = np.fromiter((p[0] for p in ordered), dtype=np.int64, count=len(ordered))
     cols = np.fromiter((p[1] for p in ordered), dtype=np.int64, count=len(ordered))
-    sims = np.asarray(m[rows].multiply(m[cols]).sum(axis=1)).ravel()
+    sims = pair_cosines(m, rows, cols)
     keep = sims >= MIN_EDGE
     return list(zip(rows[keep].tolist(), cols[keep].tolist(), sims[keep].tolist(), strict=True))

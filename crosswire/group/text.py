@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 from ..records import Article
 from ..segment import split_spans
 
@@ -29,9 +27,30 @@ BODY_CHARS = 9000
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*[A-Za-z0-9]|[0-9][0-9.,]*[0-9]|[A-Za-z0-9]")
 _URLISH = re.compile(r"https?://\S+|www\.\S+")
-_STOP = frozenset(ENGLISH_STOP_WORDS) | frozenset(
-    "said says say told according reported report reports news new year years time just like "
-    "also would could one two mr mrs ms s t don didn doesn isn wasn 've 'll 're 's".split()
+# English function words, plus the reporting verbs and fillers every news article uses (they say
+# nothing about which event it is). Written out here so grouping does not import scikit-learn.
+_STOP = frozenset(
+    """a about above after again against all almost along already also although always am among an and
+    another any anyone anything are around as at back be became because become been before being
+    below between both but by can cannot could did do does doing done down during each either else
+    enough even ever every few for from further get gets got had has have having he her here hers
+    herself him himself his how however i if in into is it its itself just last least less like many
+    may me might more most much must my myself neither never no nor not now of off often on once one
+    only or other others otherwise our ours ourselves out over own per perhaps put rather same several
+    she should since so some still such than that the their theirs them themselves then there these
+    they this those though through thus to too toward towards two under until up upon us very via was
+    we well were what whatever when whenever where whether which while who whole whom whose why will
+    with within without would yet you your yours yourself yourselves
+    across afterwards alone amongst anyhow anyway anywhere becoming becomes beforehand behind beside
+    besides beyond everyone everything everywhere former formerly hence hereby herein latter meanwhile
+    moreover mostly namely nevertheless nobody none nothing nowhere onto sometime sometimes somewhere
+    something someone thereafter thereby therefore therein thereupon whereas whereby wherever whoever
+    indeed eg ie etc inc ltd co next part show made make found full give go keep
+    move name side take top bottom front find see seem seemed seems seeming call describe due
+    elsewhere except hereafter hereupon latterly noone please re somehow thence throughout thru
+    together un de whence whereafter wherein whereupon whither cant couldnt hasnt mine
+    said says say saying told tell according reported report reports news new year years time
+    mr mrs ms s t don didn doesn isn wasn aren weren won wouldn couldn shouldn 've 'll 're 's 'd""".split()
 )
 
 

@@ -28,7 +28,9 @@ def extract_quotes(
         from ..nlp import spacy_model
 
         nlp = spacy_model()
-        for art, doc in zip(missing, nlp.pipe((a.text for a in missing), batch_size=settings.batch_size), strict=True):
+        for art, doc in zip(
+            missing, nlp.pipe((a.text for a in missing), batch_size=settings.batch_size), strict=True
+        ):
             docs[art.id] = doc
     out: list[Quote] = []
     for art in articles:
@@ -56,5 +58,7 @@ def quotes_from_doc(article: Article, doc: Any, threshold: float | None = None) 
         span = Span(*mention_span(c.source)) if c.source is not None else None
         speaker = resolver.resolve(c.source) if c.source is not None else None
         cue = text[c.cue_span[0] : c.cue_span[1]] if c.cue_span else None
-        out.append(Quote(speaker, span, text[c.start : c.end], article.id, c.start, c.end, cue, c.direct))
+        # a run of quotations split by their attribution ("A," he said. "B.") is direct speech too
+        direct = c.direct or c.kind in ("quote_run", "quote_join")
+        out.append(Quote(speaker, span, text[c.start : c.end], article.id, c.start, c.end, cue, direct))
     return out

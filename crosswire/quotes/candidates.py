@@ -41,6 +41,8 @@ class Candidate:
 
 def generate(doc: Any) -> list[Candidate]:
     """All candidate attributions in one parsed article."""
+    from .features import features
+
     text = doc.text
     quotes = find_quotes(text)
     in_quote = _quote_index(doc, quotes)
@@ -61,7 +63,7 @@ def generate(doc: Any) -> list[Candidate]:
         if cand.direct:
             q = next(q for q in quotes if q.outer_start <= cand.start and cand.end <= q.outer_end)
             cand.start, cand.end = q.start, q.end
-        cand.feats = _features(doc, cand, in_quote)
+        cand.feats = features(doc, cand, in_quote)
         kept.append(cand)
     return kept
 
@@ -198,7 +200,9 @@ def _quote_candidates(doc: Any, quotes: list[QuoteMarks]) -> list[Candidate]:
         inside = {t.i for t in span}
         cue = _governor(span, inside)
         if cue is not None:
-            cand = Candidate(q.start, q.end, "quote", cue, (cue.idx, cue.idx + len(cue.text)), subject_of(cue))
+            cand = Candidate(
+                q.start, q.end, "quote", cue, (cue.idx, cue.idx + len(cue.text)), subject_of(cue)
+            )
         elif prev is not None and prev.cue is not None and _near(doc, prev.end, q.outer_start):
             # the second half of a split quote, or a quote that continues the previous speaker's
             cand = Candidate(q.start, q.end, "quote_cont", prev.cue, prev.cue_span, prev.source)
@@ -207,7 +211,8 @@ def _quote_candidates(doc: Any, quotes: list[QuoteMarks]) -> list[Candidate]:
         out.append(cand)
         prev = cand
     # Consecutive quotations of one speaker ("A," he said. "B." / "C.") are often one attribution:
-    # propose each run from a governed quotation through its continuations as well.
+    # propose each run from a governed quotation through its continuations as well, and joins of
+    # up to three neighbouring quotations ("A," said X, a voter. "B.") for the model to weigh.
     runs = []
     for i, c in enumerate(out):
         if c.kind == "quote_cont":
@@ -216,6 +221,16 @@ def _quote_candidates(doc: Any, quotes: list[QuoteMarks]) -> list[Candidate]:
             if out[j].kind != "quote_cont" or out[j].cue is not c.cue:
                 break
             runs.append(Candidate(c.start, out[j].end, "quote_run", c.cue, c.cue_span, c.source))
+        for j in range(i + 1, min(i + 3, len(out))):
+            if out[j].kind == "quote_cont" and out[j].cue is c.cue:
+                continue  # already a run
+            if not _near_join(doc, out[j - 1].end, out[j].start):
+                break
+            head = next((x for x in out[i : j + 1] if x.cue is not None), None)
+            if head is not None:
+                runs.append(
+                    Candidate(c.start, out[j].end, "quote_join", head.cue, head.cue_span, head.source)
+                )
     return out + runs
 
 
@@ -238,7 +253,6 @@ def _governor(span: Any, inside: set[int]) -> Any | None:
     rest = [t for t in sent if t.i not in inside and t.pos_ == "VERB"]
     if rest:
         return rest[0]
-    start = span[0].i
     k = sent.start - 1
     while k >= 0 and span.doc[k].is_space:
         k -= 1
@@ -255,8 +269,13 @@ def _near(doc: Any, end: int, start: int) -> bool:
     return len(words) <= 6 and gap.count("\n") <= 2 and len(gap) < 80
 
 
+def _near_join(doc: Any, end: int, start: int) -> bool:
+    gap = doc.text[end:start]
+    return len(gap) < 150 and gap.count("\n") <= 2
+
+
 _WORD = re.compile(r"\w+")
-_QMARKS = "\"\u201c\u201d\u00ab\u00bb\u201e"
+_QMARKS = '"\u201c\u201d\u00ab\u00bb\u201e'
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
@@ -282,63 +301,3 @@ def _is_direct(c: Candidate, quotes: list[QuoteMarks]) -> bool:
             inner = max(0, min(c.end, q.end) - max(c.start, q.start))
             return inner >= 0.8 * (q.end - q.start)
     return False
-
-
-_LEN_BUCKETS = (1, 3, 7, 15, 30)
-
-
-def _bucket(n: int) -> str:
-    for b in _LEN_BUCKETS:
-        if n <= b:
-            return str(b)
-    return "more"
-
-
-def _features(doc: Any, c: Candidate, in_quote: list[bool]) -> dict[str, float]:
-    from .speakers import mention_kind
-
-    f: dict[str, float] = {"bias": 1.0, "kind=" + c.kind: 1.0}
-    span = doc.char_span(c.start, c.end, alignment_mode="expand")
-    n = len(span) if span is not None else 0
-    f["len=" + _bucket(n)] = 1.0
-    f[c.kind + "|len=" + _bucket(n)] = 1.0
-    skind = mention_kind(c.source) if c.source is not None else "none"
-    f["src=" + skind] = 1.0
-    f[c.kind + "|src=" + skind] = 1.0
-    if c.direct:
-        f["direct"] = 1.0
-        f[c.kind + "|direct"] = 1.0
-    if span is not None and n:
-        first = span[0].lower_
-        if first in ("that", "if", "whether", "to", "how", "what", "why"):
-            f["first=" + first] = 1.0
-        if any(t.dep_ in _SUBJ_DEPS for t in span):
-            f["clause"] = 1.0
-            f[c.kind + "|clause"] = 1.0
-    if c.source is not None and c.source.pos_ in ("NOUN", "PROPN") and c.source.ent_type_ != "PERSON":
-        f["srclem=" + c.source.lemma_.lower()] = 1.0
-    if span is not None and n and c.kind in ("dobj", "prep", "xcomp", "attr"):
-        f[c.kind + "|head=" + span.root.lemma_.lower()] = 1.0
-    if c.cue is not None:
-        v = c.cue
-        if c.kind != "ccomp" and any(x.dep_ == "ccomp" for x in v.children):
-            f["cue_has_ccomp"] = 1.0
-        lem = v.lemma_.lower()
-        key = lem + ("_" + c.prep if c.prep else "")
-        f["lem=" + key] = 1.0
-        f["lem=" + key + "|" + c.kind] = 1.0
-        f["lem=" + key + "|src=" + skind] = 1.0
-        f["tag=" + v.tag_] = 1.0
-        f["cuedep=" + v.dep_] = 1.0
-        if in_quote[v.i]:
-            f["cue_in_quote"] = 1.0
-        if any(x.dep_ == "neg" for x in v.children):
-            f["neg"] = 1.0
-        f["after" if c.start > v.idx else "before"] = 1.0
-        f[c.kind + ("|after" if c.start > v.idx else "|before")] = 1.0
-    else:
-        f["nocue"] = 1.0
-    if c.start < 200 and "\n" not in doc.text[: c.start].strip():
-        f["first_line"] = 1.0
-        f[c.kind + "|first_line"] = 1.0
-    return f

@@ -37,27 +37,37 @@ def _words(text: str) -> set[str]:
     return {w.lower()[:5] for w in _WORD.findall(text) if w.lower() not in _STOP}
 
 
+def _segments(text: str) -> list[str]:
+    """The quoted pieces of a quote split by its attribution, else the whole text."""
+    from .marks import find_quotes
+
+    parts = [text[q.start : q.end] for q in find_quotes(text)]
+    parts = [p for p in parts if len(_words(p)) >= MIN_WORDS]
+    return parts or [text]
+
+
 def link_same_statements(quotes: Sequence[Quote], articles: Sequence[Article] = ()) -> list[Quote]:
     """Copies of `quotes` whose `same_as` lists the indices of the same statement in other articles."""
     quotes = list(quotes)
-    words = [_words(q.text) for q in quotes]
-    usable = [i for i, w in enumerate(words) if len(w) >= MIN_WORDS]
     links: dict[int, set[int]] = {i: set() for i in range(len(quotes))}
-    if len(usable) >= 2:
+    segs = [(i, seg) for i, q in enumerate(quotes) for seg in _segments(q.text)]
+    segs = [(i, seg, _words(seg)) for i, seg in segs]
+    segs = [s for s in segs if len(s[2]) >= MIN_WORDS]
+    if len(segs) >= 2:
         from ..nlp import embed
 
-        vecs = embed([quotes[i].text for i in usable])
-        sims = vecs @ vecs.T
-        for a_pos, i in enumerate(usable):
-            for b_pos in range(a_pos + 1, len(usable)):
-                j = usable[b_pos]
+        sims = embed([seg for _, seg, _ in segs])
+        sims = sims @ sims.T
+        for a in range(len(segs)):
+            for b in range(a + 1, len(segs)):
+                (i, _, wi), (j, _, wj) = segs[a], segs[b]
                 qi, qj = quotes[i], quotes[j]
-                if qi.article == qj.article:
+                if i == j or qi.article == qj.article or j in links[i]:
                     continue
                 if qi.speaker and qj.speaker and qi.speaker != qj.speaker:
                     continue
-                cos = float(sims[a_pos, b_pos])
-                shared = len(words[i] & words[j]) / min(len(words[i]), len(words[j]))
+                cos = float(sims[a, b])
+                shared = len(wi & wj) / min(len(wi), len(wj))
                 if cos >= STRONG_COSINE or (cos >= WEAK_COSINE and shared >= MIN_WORD_OVERLAP):
                     links[i].add(j)
                     links[j].add(i)

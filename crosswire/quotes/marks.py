@@ -104,7 +104,8 @@ def _pair_doubles(text: str, ps: int, pe: int, carried: int | None) -> tuple[lis
             if role in ("open", "either"):
                 open_at = (m.start(), m.end())
             continue
-        if role in ("close", "either"):
+        # German style „...“: after a low-9 opener, the high-6 mark closes
+        if role in ("close", "either") or (m.group() == "\u201c" and text[open_at[0]] == "\u201e"):
             out.append(_make(text, open_at[0], open_at[1], m.start(), m.end(), True))
             open_at = None
         else:  # a second opener: the first one was never closed, so start over from here

@@ -37,7 +37,11 @@ def overlap(a0: int, a1: int, b0: int, b1: int) -> int:
 
 
 def collides(a: Candidate, b: Candidate) -> bool:
-    """Two candidates that would claim the same attribution: overlap at least half of either."""
+    """Two candidates that would claim the same attribution: overlap at least half of either.
+
+    Stricter "half of both" (letting nested spans through) was tried: more nested attributions
+    found, but far more false ones; F1 fell from 0.628 to 0.603 on held-out training articles.
+    """
     o = overlap(a.start, a.end, b.start, b.end)
     return o >= 0.5 * (a.end - a.start) or o >= 0.5 * (b.end - b.start)
 

@@ -111,10 +111,16 @@ class Resolver:
             tok = doc.char_span(m.start(2), m.end(2))
             if tok is not None:
                 surnames.add(m.group(2).lower())
-                self.full.setdefault(m.group(2).lower(), []).append((tok.end - 1, f"{m.group(1)} {m.group(2)}"))
+                self.full.setdefault(m.group(2).lower(), []).append(
+                    (tok.end - 1, f"{m.group(1)} {m.group(2)}")
+                )
         runs = []
         for t in doc:
-            if t.lower_ in surnames and t.tag_ in ("NNP", "NNPS") and (t.i + 1 == len(doc) or doc[t.i + 1].tag_ != "NNP"):
+            if (
+                t.lower_ in surnames
+                and t.tag_ in ("NNP", "NNPS")
+                and (t.i + 1 == len(doc) or doc[t.i + 1].tag_ != "NNP")
+            ):
                 words = _strip_titles(_propn_run(doc, t.i))
                 runs.append((t.i, words))
                 if len(words) >= 2:
@@ -212,7 +218,9 @@ def _propn_run(doc: Any, last: int) -> list[Any]:
 
 def _strip_titles(span: Any) -> list[str]:
     words = [t.text for t in span if not t.is_punct and t.text not in _QUOTE_CHARS]
-    while words and (words[0].lower().rstrip(".") in _TITLES or words[0].lower() in _DEMONYMS or words[0][0].islower()):
+    while words and (
+        words[0].lower().rstrip(".") in _TITLES or words[0].lower() in _DEMONYMS or words[0][0].islower()
+    ):
         words = words[1:]
     words = [w for w in words if w not in ("'s", "\u2019s")]
     return words

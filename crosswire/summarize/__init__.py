@@ -2,11 +2,13 @@
 
 How it works (all in the story's own TF-IDF space, no model load on the scoring path):
 1. `features.candidates` drops text that is not story prose and computes per-sentence evidence
-   (centroid similarity, cross-article support, title similarity, lead position, length, quoting).
-2. `scoring.score` turns the evidence into one number: a logistic-regression scorer trained on NeuS
-   train (weights shipped in `crosswire/models/summarize_lr.json`) blended with a hand-built score.
+   (centroid similarity, cross-article support, title similarity, lead position, length, quoting,
+   how many outlets use its words).
+2. `scoring.score` turns the evidence into one number (fixed weights; see there for what a learned
+   scorer did and did not add).
 3. `select.pick` fills the word budget greedily by score, skipping sentences that repeat one already
-   chosen, then orders the chosen by where the story first mentions them.
+   chosen (and, once citations are known, paraphrases of one), then orders the chosen by where the
+   story first mentions them.
 4. `compare.align` finds, for each chosen sentence, the sentence of every other article that states
    the same content: those are its citations, after the one it was taken from.
 """
@@ -19,9 +21,9 @@ from ..records import Article, Citation, Sentence, SummarySentence
 from ..settings import Settings
 from .features import candidates
 from .scoring import score
-from .select import cite, pick
+from .select import cite, pick, restated
 
-VERSION = "summarize.centroid-lr.v1"
+VERSION = "summarize.consensus.v1"
 
 
 def summarize(
@@ -44,9 +46,15 @@ def summarize(
     cands = candidates(articles, dict(sentences))
     if not cands.sentences:
         return ()
-    chosen = pick(cands, score(cands), words)
+    scores = score(cands)
+    chosen = pick(cands, scores, words)
     everything = [s for a in articles for s in sentences.get(a.id, ())]
     support = cite(chosen, everything, semantic=semantic)
+    repeats = restated(chosen, support)
+    if repeats:  # a paraphrase slipped past the word-overlap check: drop it and refill the budget once
+        position = {s: i for i, s in enumerate(cands.sentences)}
+        chosen = pick(cands, scores, words, exclude=frozenset(position[chosen[j]] for j in repeats))
+        support = cite(chosen, everything, semantic=semantic)
     order = {a.id: i for i, a in enumerate(articles)}
     out = []
     for s, backing in _in_reading_order(chosen, support, sentences, order):

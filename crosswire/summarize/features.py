@@ -70,13 +70,10 @@ FEATURES = (
     "support",  # share of the other articles with a sentence that shares its content (soft)
     "title",  # best cosine to an article title (0 when there are none)
     "lead",  # 1 / (1 + index): news puts the gist first
-    "first",  # 1 for an article's first kept sentence
-    "relpos",  # index / sentence count of the article
     "length",  # min(words, 40) / 40: full sentences carry more content words
     "quote",  # share of characters inside quotation marks (opinion colour, rarely in editor summaries)
-    "digits",  # has a number (dates, counts, money: facts editors keep)
-    "centroid_rank",  # centroid rank in the story, as a fraction (1 = best), comparable across sizes
-    "support_rank",
+    "consensus",  # mean share of the story's articles using each of its content words
+    "title_terms",  # share of its content words found in some article title (0 when there are none)
 )
 
 
@@ -84,17 +81,10 @@ def candidates(articles: Sequence[Article], sentences: dict[str, Sequence[Senten
     """Filter the story's sentences and compute the FEATURES of each kept one."""
     repeats: Counter = Counter((s.article, s.text) for a in articles for s in sentences.get(a.id, ()))
     kept: list[Sentence] = []
-    relpos: list[float] = []
-    firsts: list[float] = []
     for a in articles:
-        sents = list(sentences.get(a.id, ()))
-        seen_first = False
-        for s in sents:
+        for s in sentences.get(a.id, ()):
             if keep(s, repeats):
                 kept.append(s)
-                relpos.append(s.index / max(len(sents), 1))
-                firsts.append(0.0 if seen_first else 1.0)
-                seen_first = True
     n = len(kept)
     if n == 0:
         return Candidates((), None, np.zeros((0, len(FEATURES))), np.zeros(0))
@@ -103,41 +93,53 @@ def candidates(articles: Sequence[Article], sentences: dict[str, Sequence[Senten
     doc_bags: dict[str, list[str]] = {}
     for s, bag in zip(kept, bags, strict=True):
         doc_bags.setdefault(s.article, []).extend(bag)
-    # IDF over sentences: a term in every sentence of the story (its name) is not what sets one apart.
+    # IDF over sentences: in the centroid, a term in every sentence of the story (its name) says less
+    # about which sentence to pick than the terms some sentences share and others lack.
     m = tfidf_from_terms(bags + titles + list(doc_bags.values()), docs=bags)
     vec, tvec, dvec = m[:n], m[n : n + len(titles)], m[n + len(titles) :]
     centroid = np.asarray(dvec.mean(axis=0)).ravel()
-    norm = np.linalg.norm(centroid) or 1.0
-    cen = vec @ (centroid / norm)
+    cen = vec @ (centroid / (np.linalg.norm(centroid) or 1.0))
     sims = (vec @ vec.T).toarray()
     art = np.array([s.article for s in kept])
     ids = list(dict.fromkeys(art))
     support = np.zeros(n)
     if len(ids) > 1:
         for other in ids:
-            mask = art == other
-            best = sims[:, mask].max(axis=1)
-            # Soft share: a sentence restated elsewhere (cos >= 0.5, see align.SAME_CONTENT) counts
+            best = sims[:, art == other].max(axis=1)
+            # Soft share: a sentence restated elsewhere (cos >= 0.5, about align.SAME_CONTENT) counts
             # fully, a partial overlap partly; its own article never counts.
             support += np.where(art == other, 0.0, np.clip(best / 0.5, 0.0, 1.0))
         support /= len(ids) - 1
     title = (vec @ tvec.T).toarray().max(axis=1) if len(titles) else np.zeros(n)
     words = np.array([len(s.text.split()) for s in kept], dtype=float)
     quote = np.array([_quoted_share(s.text) for s in kept])
-    digits = np.array([1.0 if re.search(r"\d", s.text) else 0.0 for s in kept])
     lead = np.array([1.0 / (1 + s.index) for s in kept])
-    feats = np.column_stack(
-        [cen, support, title, lead, np.array(firsts), np.array(relpos), np.minimum(words, 40) / 40, quote, digits,
-         _rank(cen), _rank(support)]
-    )
+    consensus, title_terms = _word_consensus(bags, art, titles)
+    feats = np.column_stack([cen, support, title, lead, np.minimum(words, 40) / 40, quote, consensus, title_terms])
     return Candidates(tuple(kept), vec, feats, words)
 
 
-def _rank(x: np.ndarray) -> np.ndarray:
-    if len(x) < 2:
-        return np.ones_like(x)
-    order = np.argsort(np.argsort(x, kind="stable"), kind="stable")
-    return order / (len(x) - 1)
+def _word_consensus(bags: list[list[str]], art: np.ndarray, titles: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Per sentence: mean share of articles using each of its words; share of its words in a title.
+
+    Word-level agreement between outlets is what an editor's summary keeps (the event's actors,
+    places, numbers), and unlike TF-IDF centroid similarity it does not discount a word for being
+    in many sentences of the story.
+    """
+    used: dict[str, set[str]] = {}
+    for bag, a in zip(bags, art, strict=True):
+        for t in bag:
+            used.setdefault(t, set()).add(a)
+    n_articles = len(set(art))
+    in_title = set().union(*map(set, titles)) if titles else set()
+    consensus = np.zeros(len(bags))
+    title_terms = np.zeros(len(bags))
+    for i, bag in enumerate(bags):
+        unique = set(bag)
+        if unique:
+            consensus[i] = sum(len(used[t]) for t in unique) / (len(unique) * n_articles)
+            title_terms[i] = len(unique & in_title) / len(unique)
+    return consensus, title_terms
 
 
 def _quoted_share(text: str) -> float:

@@ -76,14 +76,15 @@ def create_app(db_path: str | Path, settings: Settings | None = None) -> Any:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
-        found = site.story_or_grouping(story_id)
+        found = site.page_story(story_id)
         if found is None:
             raise HTTPException(404, f"There is no story with id “{story_id}”.")
-        story, articles, problem = found
+        story, articles = found.story, found.articles
         sources = views.Sources(articles)
         first, last = views.date_range(articles, story.date)
         context = dict(
-            story=story, articles=articles, sources=sources, first=first, last=last, problem=problem,
+            story=story, articles=articles, sources=sources, first=first, last=last, problem=found.problem,
+            pending=found.pending,
             summary=[(s, sources.markers(s.citations)) for s in story.summary],
             speakers=views.quotes_by_speaker(story, sources),
             claims=views.claim_rows(story, sources),
@@ -101,16 +102,16 @@ def create_app(db_path: str | Path, settings: Settings | None = None) -> Any:
         story = site.story_of(article_id)
         spans = []
         if story is not None:
-            found = site.story_or_grouping(story.id)
+            found = site.page_story(story.id)
             if found is not None:
-                story = found[0]
+                story = found.story
                 spans = views.cited_spans(story, article_id)
         focus = _span(at)
         if focus:
             spans.append((*focus, "focus"))
         return page("article.html", article=article, story=story, focus=focus,
                     paragraphs=views.article_marks(article.text, spans),
-                    n_cited=len({(s, e) for s, e, kind in spans if kind == "cited"}))
+                    n_cited=len({(s, e) for s, e, kind in spans if "cited" in kind}))
 
     return app
 

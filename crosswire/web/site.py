@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,16 @@ MEMO_STORIES = 256
 
 def _grouping(story: Story) -> tuple:
     return (story.id, story.title, story.articles, story.date, story.place, story.storyline)
+
+
+@dataclass(frozen=True, slots=True)
+class PageStory:
+    """A story as a page shows it: maybe a little behind (pending articles), maybe unanalysed."""
+
+    story: Story
+    articles: list[Article]
+    problem: str | None = None  # why the analysis failed, if it did
+    pending: tuple[str, ...] = ()  # articles that joined since this analysis; it is being redone
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +63,16 @@ class Site:
         # and starve the cheap requests (lists, posts), so the rest queue here instead.
         self._analysis = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
         self._memo: OrderedDict[str, tuple[Story, list[Article]]] = OrderedDict()
+        # Re-analyses of stories that changed, run one at a time behind the pages (see page_story).
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosswire-analysis")
+        self._refreshing: set[str] = set()
+        self._closed = False
         self._cache: tuple[int, dict[str, Article]] = (-1, {})
 
     def close(self) -> None:
+        with self._guard:
+            self._closed = True
+        self._pool.shutdown(wait=True, cancel_futures=True)  # a running analysis still uses the store
         self.store.close()
 
     # -- reading ----------------------------------------------------------------------------------
@@ -100,18 +118,45 @@ class Site:
                     self._memo.popitem(last=False)
         return found
 
-    def story_or_grouping(self, story_id: str) -> tuple[Story, list[Article], str | None] | None:
-        """The analysed story for a page; if the analysis fails, the bare grouping and the reason, so
-        the reader still gets the articles (the JSON API reports the failure instead)."""
+    def page_story(self, story_id: str) -> PageStory | None:
+        """The story for a page, without making the reader wait for a re-analysis.
+
+        When articles joined the story since it was last analysed here, the page gets that analysis
+        at once, marked with the articles still pending, while the new one is computed in the
+        background. If the analysis fails, the page gets the bare grouping and the reason, so the
+        reader still has the articles (the JSON API reports the failure instead).
+        """
+        bare = next((s for s in self.store.stories() if s.id == story_id), None)
+        if bare is None:
+            return None
+        with self._guard:
+            hit = self._memo.get(story_id)
+        if hit is not None and _grouping(hit[0]) != _grouping(bare):
+            self._refresh_later(story_id)
+            pending = tuple(a for a in bare.articles if a not in hit[0].articles)
+            return PageStory(hit[0], hit[1], None, pending)
         try:
             found = self.story(story_id)
-            return None if found is None else (*found, None)
         except Exception as exc:  # a page must not die because one stage did
             log.exception("analysis of story %s failed", story_id)
-            bare = next((s for s in self.store.stories() if s.id == story_id), None)
-            if bare is None:
-                return None
-            return bare, self.store.articles(list(bare.articles)), f"{type(exc).__name__}: {exc}"
+            return PageStory(bare, self.store.articles(list(bare.articles)), f"{type(exc).__name__}: {exc}")
+        return None if found is None else PageStory(*found)
+
+    def _refresh_later(self, story_id: str) -> None:
+        with self._guard:
+            if story_id in self._refreshing or self._closed:
+                return
+            self._refreshing.add(story_id)
+        self._pool.submit(self._refresh, story_id)
+
+    def _refresh(self, story_id: str) -> None:
+        try:
+            self.story(story_id)
+        except Exception:
+            log.exception("background analysis of story %s failed", story_id)
+        finally:
+            with self._guard:
+                self._refreshing.discard(story_id)
 
     def story_of(self, article_id: str) -> Story | None:
         return next((s for s in self.store.stories() if article_id in s.articles), None)

@@ -243,25 +243,24 @@ def claim_rows(story: Story, sources: Sources) -> list[dict]:
 
 
 def article_marks(text: str, spans: Iterable[tuple[int, int, str]]) -> list[list[tuple[str, str | None]]]:
-    """Paragraphs of `text` as (piece, css class or None) runs; overlapping spans merge, 'focus' wins."""
-    classes: list[str | None] = [None] * len(text)
-    rank = {"cited": 1, "quote": 2, "focus": 3}
+    """Paragraphs of `text` as (piece, css classes or None) runs; a piece inside several spans gets
+    each kind ("cited quote"), so a quote inside a cited sentence shows as both."""
+    kinds: list[frozenset[str]] = [frozenset()] * len(text)
     for start, end, kind in spans:
         if not (0 <= start < end <= len(text)):
-            continue
+            continue  # never trust an offset that does not slice the text
         for i in range(start, end):
-            if classes[i] is None or rank[kind] > rank.get(classes[i], 0):
-                classes[i] = kind
+            kinds[i] = kinds[i] | set(kind.split())
     paragraphs: list[list[tuple[str, str | None]]] = []
     pos = 0
     for para in text.split("\n"):
         runs: list[tuple[str, str | None]] = []
-        i = pos
-        while i < pos + len(para):
+        i, stop = pos, pos + len(para)
+        while i < stop:
             j = i
-            while j < pos + len(para) and classes[j] == classes[i]:
+            while j < stop and kinds[j] == kinds[i]:
                 j += 1
-            runs.append((text[i:j], classes[i]))
+            runs.append((text[i:j], " ".join(sorted(kinds[i])) or None))
             i = j
         if para.strip():
             paragraphs.append(runs)
@@ -271,10 +270,10 @@ def article_marks(text: str, spans: Iterable[tuple[int, int, str]]) -> list[list
 
 def cited_spans(story: Story, article_id: str) -> list[tuple[int, int, str]]:
     """Every span of the article that the story's summary, claims, timeline or quotes point at."""
-    spans = []
-    cites = [c for s in story.summary for c in s.citations]
-    cites += [c for claim in story.claims for c in (*claim.support, *claim.dispute)]
-    cites += [c for event in story.timeline for c in event.citations]
-    spans += [(c.start, c.end, "cited") for c in cites if c.article == article_id]
+    summary = [c for s in story.summary for c in s.citations]
+    other = [c for claim in story.claims for c in (*claim.support, *claim.dispute)]
+    other += [c for event in story.timeline for c in event.citations]
+    spans = [(c.start, c.end, "cited summary") for c in summary if c.article == article_id]
+    spans += [(c.start, c.end, "cited") for c in other if c.article == article_id]
     spans += [(q.start, q.end, "quote") for q in story.quotes if q.article == article_id]
     return spans
