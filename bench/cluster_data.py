@@ -2,8 +2,9 @@
 
 Scale sets (`scaled(n)`) are built from the real articles: news_cluster and ECB+ documents are drawn
 in whole gold groups, replica after replica, until n articles are reached. Replica r of a group
-  * renames every capitalised word (names, places, organisations) by appending a replica tag, so a
-    replica reads like a different event of the same kind (same vocabulary, other participants), and
+  * renames every Title-case word (names, places, organisations, sentence starts) by appending a
+    replica tag ("Sochi" -> "SochiQ3"), so a replica reads like another event of the same kind with
+    other participants (its common words are unchanged), and
   * is re-dated: its publication dates are shifted by r * 41 days (ECB+ gets a synthetic base date),
 so gold stays known (group id + replica) and the set keeps the real texts' length and vocabulary.
 The draw is seeded (random.Random(0)), so a size always gives the same set.

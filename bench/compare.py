@@ -20,6 +20,8 @@ import sys
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 from crosswire.compare import find_claims
 from crosswire.records import Article
@@ -64,10 +66,10 @@ def case_articles(case: dict) -> tuple[list[Article], dict]:
     return arts, spans
 
 
-def predict(case: dict) -> str:
+def predict(case: dict, settings: Any = None) -> str:
     arts, spans = case_articles(case)
     sentences = {a.id: split_article(a) for a in arts}
-    for claim in find_claims(arts, sentences):
+    for claim in find_claims(arts, sentences, settings):
         cited = {(c.article, c.start, c.end) for c in claim.support + claim.dispute}
         if spans["a"] in cited and spans["b"] in cited:
             return "disputed" if claim.status == "disputed" else "corroborated"
@@ -96,7 +98,7 @@ def score(results: list[tuple[dict, str]]) -> dict:
     }
 
 
-def speed(limit: int | None = None) -> dict[str, float]:
+def speed(limit: int | None = None, settings: Any = None) -> dict[str, float]:
     """Wall seconds per article for each stage over giveme5w1h's gold events (spaCy parse excluded:
     the pipeline parses once for quotes and entities)."""
     import time
@@ -126,7 +128,7 @@ def speed(limit: int | None = None) -> dict[str, float]:
         t1 = time.perf_counter()
         extract_entities(arts, None, docs=docs)
         t2 = time.perf_counter()
-        find_claims(arts, sentences)
+        find_claims(arts, sentences, settings)
         t3 = time.perf_counter()
         build_timeline(arts, sentences)
         t4 = time.perf_counter()
@@ -141,14 +143,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="print every miss")
     parser.add_argument("--speed", action="store_true", help="time the three stages on giveme5w1h instead")
     parser.add_argument("--limit", type=int, default=None, help="with --speed: first N articles only")
+    parser.add_argument(
+        "--embed-per-article",
+        type=int,
+        default=None,
+        help="sentences a story may embed per article (0: none)",
+    )
     args = parser.parse_args(argv)
+    settings = (
+        None
+        if args.embed_per_article is None
+        else SimpleNamespace(claims_embed_per_article=args.embed_per_article)
+    )
     if args.speed:
-        got = speed(args.limit)
+        got = speed(args.limit, settings)
         print(
             " ".join(f"{k}={v:.4f}s/article" if isinstance(v, float) else f"{k}={v}" for k, v in got.items())
         )
         return 0
-    results = [(case, predict(case)) for case in load_cases()]
+    results = [(case, predict(case, settings)) for case in load_cases()]
     for name in ("giveme5w1h", "multinews", "all"):
         part = [r for r in results if name == "all" or r[0]["dataset"] == name]
         s = score(part)

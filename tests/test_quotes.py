@@ -124,10 +124,18 @@ def test_split_quote_and_pronoun_and_told():
         "\u201cThis hinders both your security and our security.\u201d "
         "He added: \u201cWe are ready to do that if our US colleagues are ready to reciprocate.\u201d"
     )
-    qs = {q.text: q for q in _quotes(text) if q.direct}
-    assert qs["We see that there are suspicions and prejudices,"].speaker == "Sergei Lavrov"
-    assert qs["This hinders both your security and our security."].speaker == "Sergei Lavrov"
-    added = qs["We are ready to do that if our US colleagues are ready to reciprocate."]
+    qs = [q for q in _quotes(text) if q.direct]
+    # a quote split by its attribution may come back whole (PolNeAR's convention) or in halves
+    for part in (
+        "We see that there are suspicions and prejudices,",
+        "This hinders both your security and our security.",
+    ):
+        holder = [q for q in qs if part in q.text]
+        assert holder and holder[0].speaker == "Sergei Lavrov" and holder[0].cue == "told"
+        assert text[holder[0].speaker_span.start : holder[0].speaker_span.end] == "Lavrov"
+    added = next(
+        q for q in qs if q.text == "We are ready to do that if our US colleagues are ready to reciprocate."
+    )
     assert added.speaker == "Sergei Lavrov" and added.cue == "added"
     assert text[added.speaker_span.start : added.speaker_span.end] == "He"
 

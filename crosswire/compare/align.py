@@ -48,7 +48,16 @@ def stem(word: str) -> str:
     """A light suffix stripper (plural, -ed, -ing, -ly): enough to match inflections, no dependency."""
     if len(word) <= 3 or word.isdigit():
         return word
-    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("edly", ""), ("ed", ""), ("ly", ""), ("es", "e"), ("s", "")):
+    for suffix, keep in (
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("ing", ""),
+        ("edly", ""),
+        ("ed", ""),
+        ("ly", ""),
+        ("es", "e"),
+        ("s", ""),
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 return word
@@ -75,7 +84,9 @@ def tfidf(texts: Sequence[str], docs: Sequence[Sequence[str]] | None = None) -> 
     return tfidf_from_terms(bags, docs)
 
 
-def tfidf_from_terms(bags: Sequence[Sequence[str]], docs: Sequence[Sequence[str]] | None = None) -> sparse.csr_matrix:
+def tfidf_from_terms(
+    bags: Sequence[Sequence[str]], docs: Sequence[Sequence[str]] | None = None
+) -> sparse.csr_matrix:
     """Row-normalized TF-IDF matrix of pre-tokenized bags (see `terms`)."""
     vocab: dict[str, int] = {}
     rows, cols, vals = [], [], []

@@ -15,13 +15,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..records import Article, Citation, Claim, Sentence
-from . import numbers
+from . import numbers, salience
 from .align import terms, tfidf_from_terms
 
 # Pairs at or above SAME_CONTENT (TF-IDF cosine over stemmed content words, align.py's terms) state the
@@ -72,6 +72,15 @@ def _outlet(article: Article) -> str:
     return (article.source or "").strip().lower() or f"article:{article.id}"
 
 
+def _embedding_budget(settings: Any, n_articles: int) -> int:
+    """Sentences a story may embed. A `claims_embed_per_article` setting, when the Settings carry one,
+    replaces the per-article allowance (0: word overlap and figures only, no embedding model)."""
+    per_article = getattr(settings, "claims_embed_per_article", None)
+    if per_article is None:
+        return min(MAX_EMBEDDED, MAX_EMBEDDED_BASE + MAX_EMBEDDED_PER_ARTICLE * n_articles)
+    return 0 if per_article <= 0 else min(MAX_EMBEDDED, MAX_EMBEDDED_BASE + int(per_article) * n_articles)
+
+
 def _claimable(s: Sentence) -> bool:
     words = len(s.text.split())
     return MIN_WORDS <= words <= MAX_WORDS and not s.text.endswith("?")
@@ -84,7 +93,7 @@ def _narrative(s: Sentence) -> bool:
     return not s.text.startswith(_QUOTE_START) and quoted < 0.5 * len(s.text)
 
 
-def _scores(pool: list[Sentence], outlet_of: list[str], bags: list[list[str]], n_articles: int) -> np.ndarray:
+def _scores(pool: list[Sentence], outlet_of: list[str], bags: list[list[str]], cap: int) -> np.ndarray:
     """Same-content score of every cross-outlet pair (0 within an outlet); >= SAME_CONTENT is aligned."""
     m = tfidf_from_terms(bags)
     lex = (m @ m.T).toarray()
@@ -92,10 +101,9 @@ def _scores(pool: list[Sentence], outlet_of: list[str], bags: list[list[str]], n
     lex[outlets[:, None] == outlets[None, :]] = 0.0
     np.fill_diagonal(lex, 0.0)
     _align_figures(lex, pool)
-    candidates = _borderline_pairs(lex, pool)
+    candidates = _borderline_pairs(lex, pool) if cap > 0 else []
     if not candidates:
         return lex
-    cap = min(MAX_EMBEDDED, MAX_EMBEDDED_BASE + MAX_EMBEDDED_PER_ARTICLE * n_articles)
     chosen: dict[int, int] = {}
     pairs = []
     for i, j in candidates:
@@ -296,7 +304,7 @@ def find_claims(
     bags = [terms(s.text) for s in pool]
     outlets = [outlet_of[s.article] for s in pool]
     scores = (
-        _scores(pool, outlets, bags, len(articles))
+        _scores(pool, outlets, bags, _embedding_budget(settings, len(articles)))
         if len(set(outlets)) > 1
         else np.zeros((len(pool), len(pool)))
     )
@@ -319,102 +327,23 @@ def find_claims(
     disputed.extend((2, c) for c in _cross_group_disputes(scores, pool, groups, outlet_of))
     disputed.sort(key=lambda t: -t[0])
     corroborated.sort(key=lambda t: (-t[0], -t[1]))
-    singles = _single_source(pool, bags, scores, grouped, articles)
+    candidates = [
+        i
+        for i, (s, bag) in enumerate(zip(pool, bags, strict=True))
+        # stated (or nearly) elsewhere, or a quotation: not a single-source fact
+        if i not in grouped and bag and _narrative(s) and not (len(scores) and scores[i].max() >= 0.4)
+    ]
+    singles = [
+        Claim(s.text, "single-source", (_cite(s),))
+        for s in salience.single_source(
+            [pool[i] for i in candidates], [bags[i] for i in candidates], articles
+        )
+    ]
     return (
         _distinct_disputes([c for _, c in disputed])[:MAX_DISPUTED]
         + [c for _, _, c in corroborated[:MAX_CORROBORATED]]
         + singles[:MAX_SINGLE]
     )
-
-
-def _undated(text: str) -> str:
-    """The text with its date expressions blanked: "on Tuesday, 14 May" is when, not a new fact."""
-    from ..dates import find_dates
-
-    for m in reversed(find_dates(text)):
-        text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
-    return text
-
-
-# Names (runs of capitalised words, not the sentence's first word) and figures.
-_SPECIFIC = re.compile(r"(?<=[\s(“\"])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*|\d[\d,.]*\d|\d")
-
-
-# Nationality words ("American", "Ukrainian", "Venezuelans") describe, they do not name a new fact.
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|can|ese|ish|ans|ians)$")
-
-
-def _specifics(text: str) -> set[str]:
-    found = {m.group(0) for m in _SPECIFIC.finditer(_undated(text))}
-    return {w for w in found if (len(w) > 1 or w.isdigit()) and not _DEMONYM.match(w)}
-
-
-_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[A-Za-z][\w-]*")  # "Washington's" -> "Washington", "s"
-
-
-def _mentioned(phrase: str, known: Callable[[str], bool]) -> bool:
-    """Another outlet names it (`known`: the words other outlets use): every word of the phrase, its
-    initials ("United States"/"US"), or half its words ("President Putin" / "Vladimir Putin"; but
-    "New START Treaty" is not known from a "Treaty")."""
-    words = _TOKEN.findall(phrase)
-    if not words:
-        return True
-    if len(words) == 1:
-        return known(words[0])
-    hits = sum(map(known, words))
-    return 2 * hits >= len(words) or known("".join(w[0] for w in words))
-
-
-def _single_source(
-    pool: list[Sentence],
-    bags: list[list[str]],
-    scores: np.ndarray,
-    grouped: set[int],
-    articles: Sequence[Article],
-) -> list[Claim]:
-    """The most salient facts only one outlet states.
-
-    A fact is salient when it brings specifics no other outlet mentions at all (a name or a figure:
-    "a new hypersonic missile dubbed Kinzhal", "Washington and 50 other countries") about the story's
-    own subject (its content words are shared by the story's other articles), early in its article.
-    Sentences without such a specific are not listed: they restate or colour what others say.
-    """
-    outlet_of = {a.id: _outlet(a) for a in articles}
-    vocab: dict[str, set[str]] = {}
-    for a in articles:
-        vocab.setdefault(outlet_of[a.id], set()).update(_TOKEN.findall(a.text))
-    outlets_using: dict[str, int] = {}
-    for words in vocab.values():
-        for w in words:
-            outlets_using[w] = outlets_using.get(w, 0) + 1
-    n = max(len(vocab), 1)
-    df: dict[str, set[str]] = {}
-    for s, bag in zip(pool, bags, strict=True):
-        for t in set(bag):
-            df.setdefault(t, set()).add(outlet_of[s.article])
-    ranked = []
-    for i, (s, bag) in enumerate(zip(pool, bags, strict=True)):
-        if i in grouped or not bag or not _narrative(s) or (len(scores) and scores[i].max() >= 0.4):
-            continue  # stated (or nearly) elsewhere, or a quotation
-        own = vocab[outlet_of[s.article]]
-
-        def elsewhere(word: str, own: set[str] = own) -> bool:
-            return outlets_using.get(word, 0) > (word in own)
-
-        new = [w for w in _specifics(s.text) if not _mentioned(w, elsewhere)]
-        if n > 1 and not new:
-            continue
-        spread = sum(len(df[t]) for t in set(bag)) / (len(set(bag)) * n)
-        # Two new specifics make a fact; more mostly means a long list of names, not a bigger fact.
-        ranked.append(((1 + min(len(new), 2)) * spread / (1.0 + 0.05 * s.index), s))
-    ranked.sort(key=lambda t: -t[0])
-    out, per_article = [], set()
-    for _, s in ranked:
-        if s.article in per_article:
-            continue  # one per article, so one long article does not fill the list
-        per_article.add(s.article)
-        out.append(Claim(s.text, "single-source", (_cite(s),)))
-    return out
 
 
 __all__ = ["embed_cached", "find_claims"]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz.distance import OSA
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..records import Article, Entity
 
@@ -171,6 +172,8 @@ def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> tuple[dict[st
 
 
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{2,5})(?![\w-])")
+# Capitalised function words and page words are not acronyms ("THE", "NEW", "VIDEO").
+_COMMON = frozenset(ENGLISH_STOP_WORDS) | {"new", "video", "photo", "update", "close", "watch", "live", "read"}
 
 
 def _scan_acronyms(groups: dict[str, _Group], articles: Sequence[Article], covered: dict[str, list]) -> None:
@@ -181,7 +184,7 @@ def _scan_acronyms(groups: dict[str, _Group], articles: Sequence[Article], cover
         spans = covered.get(article.id, [])
         for m in _ACRONYM.finditer(article.text):
             word = m.group(1)
-            if word.lower() in groups or any(s <= m.start() < e for s, e in spans):
+            if word.lower() in groups or word.lower() in _COMMON or any(s <= m.start() < e for s, e in spans):
                 continue
             seen.setdefault(word, {}).setdefault(article.id, []).append(m.start())
     order = {a.id: i for i, a in enumerate(articles)}

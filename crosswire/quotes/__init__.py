@@ -33,14 +33,42 @@ def extract_quotes(
         ):
             docs[art.id] = doc
     out: list[Quote] = []
+    names: dict[str, list[str]] = {}
     for art in articles:
-        out.extend(quotes_from_doc(art, docs[art.id]))
+        quotes, full = _article_quotes(art, docs[art.id])
+        out.extend(quotes)
+        for surname, found in full.items():
+            names.setdefault(surname, []).extend(n for _, n in found)
+    return _expand_surnames(out, names)
+
+
+def _expand_surnames(quotes: list[Quote], names: dict[str, list[str]]) -> list[Quote]:
+    """A bare surname ("Lavrov") becomes the full name other articles give, when only one person
+    (allowing transliterations: "Sergey"/"Sergei") carries that surname in the whole input."""
+    from dataclasses import replace
+
+    from rapidfuzz import fuzz
+
+    out = []
+    for q in quotes:
+        full = names.get((q.speaker or "").lower()) if q.speaker and " " not in q.speaker else None
+        if full:
+            firsts = [n.split()[0] for n in full]
+            # 80: transliterations of one first name score 83+ ("Sergey"/"Sergei"), different
+            # names far lower ("Bill"/"Hillary" 36)
+            if all(fuzz.ratio(firsts[0], f) >= 80 for f in firsts):
+                q = replace(q, speaker=max(set(full), key=full.count))
+        out.append(q)
     return out
 
 
 def quotes_from_doc(article: Article, doc: Any, threshold: float | None = None) -> list[Quote]:
     """The quotes of one article from its parse (`doc.text` must be `article.text`)."""
-    from .candidates import _quote_index, generate
+    return _article_quotes(article, doc, threshold)[0]
+
+
+def _article_quotes(article: Article, doc: Any, threshold: float | None = None) -> tuple[list[Quote], dict]:
+    from .candidates import generate, quote_index
     from .marks import find_quotes
     from .model import decode, load_model, score
     from .speakers import Resolver, mention_span
@@ -51,7 +79,7 @@ def quotes_from_doc(article: Article, doc: Any, threshold: float | None = None) 
     cands = generate(doc)
     score(cands, model)
     kept = decode(cands, model["threshold"] if threshold is None else threshold)
-    resolver = Resolver(doc, _quote_index(doc, find_quotes(doc.text)))
+    resolver = Resolver(doc, quote_index(doc, find_quotes(doc.text)))
     text = article.text
     out = []
     for c in kept:
@@ -61,4 +89,4 @@ def quotes_from_doc(article: Article, doc: Any, threshold: float | None = None) 
         # a run of quotations split by their attribution ("A," he said. "B.") is direct speech too
         direct = c.direct or c.kind in ("quote_run", "quote_join")
         out.append(Quote(speaker, span, text[c.start : c.end], article.id, c.start, c.end, cue, direct))
-    return out
+    return out, resolver.full

@@ -45,7 +45,7 @@ def generate(doc: Any) -> list[Candidate]:
 
     text = doc.text
     quotes = find_quotes(text)
-    in_quote = _quote_index(doc, quotes)
+    in_quote = quote_index(doc, quotes)
     out: list[Candidate] = []
     for tok in doc:
         if tok.pos_ in ("VERB", "AUX") and tok.dep_ != "aux" and tok.dep_ != "auxpass":
@@ -63,12 +63,13 @@ def generate(doc: Any) -> list[Candidate]:
         if cand.direct:
             q = next(q for q in quotes if q.outer_start <= cand.start and cand.end <= q.outer_end)
             cand.start, cand.end = q.start, q.end
-        cand.feats = features(doc, cand, in_quote)
+        cand.feats = features(doc, cand, in_quote, text)
         kept.append(cand)
     return kept
 
 
-def _quote_index(doc: Any, quotes: list[QuoteMarks]) -> list[bool]:
+def quote_index(doc: Any, quotes: list[QuoteMarks]) -> list[bool]:
+    """For each token of `doc`, whether it sits inside a quotation."""
     flags = [False] * len(doc)
     for q in quotes:
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
@@ -191,6 +192,7 @@ def _colon_lines(doc: Any) -> list[Candidate]:
 
 
 def _quote_candidates(doc: Any, quotes: list[QuoteMarks]) -> list[Candidate]:
+    text = doc.text
     out: list[Candidate] = []
     prev: Candidate | None = None
     for q in quotes:
@@ -203,7 +205,7 @@ def _quote_candidates(doc: Any, quotes: list[QuoteMarks]) -> list[Candidate]:
             cand = Candidate(
                 q.start, q.end, "quote", cue, (cue.idx, cue.idx + len(cue.text)), subject_of(cue)
             )
-        elif prev is not None and prev.cue is not None and _near(doc, prev.end, q.outer_start):
+        elif prev is not None and prev.cue is not None and _near(text, prev.end, q.outer_start):
             # the second half of a split quote, or a quote that continues the previous speaker's
             cand = Candidate(q.start, q.end, "quote_cont", prev.cue, prev.cue_span, prev.source)
         else:
@@ -224,7 +226,7 @@ def _quote_candidates(doc: Any, quotes: list[QuoteMarks]) -> list[Candidate]:
         for j in range(i + 1, min(i + 3, len(out))):
             if out[j].kind == "quote_cont" and out[j].cue is c.cue:
                 continue  # already a run
-            if not _near_join(doc, out[j - 1].end, out[j].start):
+            if not _near_join(text, out[j - 1].end, out[j].start):
                 break
             head = next((x for x in out[i : j + 1] if x.cue is not None), None)
             if head is not None:
@@ -262,15 +264,15 @@ def _governor(span: Any, inside: set[int]) -> Any | None:
     return None
 
 
-def _near(doc: Any, end: int, start: int) -> bool:
-    gap = doc.text[end:start]
+def _near(text: str, end: int, start: int) -> bool:
+    gap = text[end:start]
     # only a short attribution ("he said.") and at most one paragraph break between the quotations
     words = _WORD.findall(gap)
     return len(words) <= 6 and gap.count("\n") <= 2 and len(gap) < 80
 
 
-def _near_join(doc: Any, end: int, start: int) -> bool:
-    gap = doc.text[end:start]
+def _near_join(text: str, end: int, start: int) -> bool:
+    gap = text[end:start]
     return len(gap) < 150 and gap.count("\n") <= 2
 
 

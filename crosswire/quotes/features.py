@@ -22,7 +22,7 @@ def _bucket(n: int) -> str:
     return "more"
 
 
-def features(doc: Any, c: Candidate, in_quote: list[bool]) -> dict[str, float]:
+def features(doc: Any, c: Candidate, in_quote: list[bool], text: str) -> dict[str, float]:
     """Sparse features of one candidate for the attribution model (names are the model's keys)."""
     f: dict[str, float] = {"bias": 1.0, "kind=" + c.kind: 1.0}
     span = doc.char_span(c.start, c.end, alignment_mode="expand")
@@ -65,7 +65,7 @@ def features(doc: Any, c: Candidate, in_quote: list[bool]) -> dict[str, float]:
         f[c.kind + ("|after" if c.start > v.idx else "|before")] = 1.0
     else:
         f["nocue"] = 1.0
-    if c.start < 200 and "\n" not in doc.text[: c.start].strip():
+    if c.start < 200 and "\n" not in text[: c.start].strip():
         f["first_line"] = 1.0
         f[c.kind + "|first_line"] = 1.0
     return f

@@ -125,9 +125,11 @@ class Resolver:
                 runs.append((t.i, words))
                 if len(words) >= 2:
                     self.full.setdefault(t.lower_, []).append((t.i, " ".join(words)))
+        self.surnames = surnames
+        self.sent_starts = [s.start for s in doc.sents]
         self.people: list[_Person] = []
         for i, words in runs:
-            name = " ".join(words) if len(words) >= 2 else self.surname(doc[i].text, i)
+            name = " ".join(words) if len(words) >= 2 else self.surname(doc[i].text, i) or doc[i].text
             if name and not quoted[i]:
                 tok = doc[i]
                 subject = tok.dep_ in ("nsubj", "nsubjpass") or (
@@ -152,9 +154,12 @@ class Resolver:
         kind = mention_kind(tok)
         if kind == "he":
             return self._pronoun(tok)
-        if tok.pos_ == "PROPN" and self.full.get(tok.lower_):
+        if tok.pos_ == "PROPN" and (self.full.get(tok.lower_) or tok.lower_ in self.surnames):
             words = _strip_titles(_propn_run(self.doc, tok.i))
-            return " ".join(words) if len(words) >= 2 else self.surname(tok.text, tok.i)
+            if len(words) >= 2:
+                return " ".join(words)
+            # a surname the article never expands is the name as introduced
+            return self.surname(tok.text, tok.i) or (words[0] if words else None)
         for c in tok.children:  # "his spokesman Dmitry Peskov", "the F.B.I. director, James Comey"
             if c.dep_ == "appos" and c.pos_ == "PROPN":
                 return self.resolve(c)
@@ -169,7 +174,7 @@ class Resolver:
         return None
 
     def _pronoun(self, tok: Any) -> str | None:
-        sent_starts = [s.start for s in self.doc.sents]
+        sent_starts = self.sent_starts
         cur = tok.sent.start
         idx = sent_starts.index(cur)
         lo = sent_starts[max(0, idx - _PRONOUN_WINDOW)]
