@@ -49,17 +49,35 @@ def embedder() -> Any:
         except ImportError as exc:
             raise ModelMissingError(EMBEDDER_PACKAGE) from exc
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # stderr belongs to crosswire's own progress and messages
 
         root = Path(pkg.__file__).parent
         folder = next((p.parent for p in sorted(root.rglob("modules.json"))), root)
         return SentenceTransformer(str(folder), device="cpu")
 
 
+# Vectors of texts already embedded in this process: the summarizer, the claims and the quotes stages
+# often embed the same sentences, and one MiniLM pass costs far more than a dictionary look-up.
+# Bounded so a long-running server does not grow without limit (384 float32 = 1.5 KB per entry).
+_EMBED_CACHE_MAX = 100_000
+_embed_cache: dict[str, Any] = {}
+
+
 def embed(texts: list[str], batch_size: int = 64) -> Any:
-    """Unit-length sentence embeddings (numpy, float32) for the given texts."""
+    """Unit-length sentence embeddings (numpy, float32) for the given texts, cached per process."""
     import numpy as np
 
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    vectors = embedder().encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
-    return np.asarray(vectors, dtype=np.float32)
+    known = {t: _embed_cache[t] for t in texts if t in _embed_cache}
+    todo = list(dict.fromkeys(t for t in texts if t not in known))
+    if todo:
+        vectors = embedder().encode(todo, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+        fresh = dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
+        known.update(fresh)
+        if len(_embed_cache) + len(fresh) > _EMBED_CACHE_MAX:
+            _embed_cache.clear()
+        _embed_cache.update(fresh)
+    return np.stack([known[t] for t in texts])

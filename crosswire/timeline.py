@@ -107,16 +107,11 @@ def _merge(events: list[_Event]) -> list[_Event]:
             x = parent[x]
         return x
 
-    order = sorted(
-        (
-            (sim[i, j], i, j)
-            for i in range(len(events))
-            for j in range(i + 1, len(events))
-            if sim[i, j] >= SAME_EVENT
-        ),
-        reverse=True,
-    )
-    for _, i, j in order:
+    import numpy as np
+
+    i_idx, j_idx = np.nonzero(np.triu(sim >= SAME_EVENT, 1))
+    order = np.argsort(-sim[i_idx, j_idx], kind="stable")
+    for i, j in zip(i_idx[order].tolist(), j_idx[order].tolist(), strict=True):
         a, b = events[i], events[j]
         if a.mentions[0][0].article == b.mentions[0][0].article:
             continue

@@ -140,7 +140,7 @@ def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> tuple[dict[st
         for ent in doc.ents:
             if ent.label_ not in KEPT_LABELS:
                 continue
-            if _TITLE_BEFORE.search(doc.text[max(0, ent.start_char - 30) : ent.start_char]):
+            if _TITLE_BEFORE.search(article.text[max(0, ent.start_char - 30) : ent.start_char]):
                 continue  # "State" in "Secretary of State" is part of a job title
             surface = _clean_surface(ent.text)
             if not _plausible(surface):
