@@ -67,6 +67,23 @@ def load_articles(
     return pipeline.load(inputs, settings, progress, times)
 
 
+def group_articles(
+    articles: Sequence[Article],
+    settings: Settings,
+    engine: str = "local",
+    address: str | None = None,
+    workers: int | None = None,
+    times: StageTimes | None = None,
+) -> Any:
+    """Stories and storylines of cleaned articles; on Ray the global step's parallel parts run there."""
+    _check_engine(engine)
+    if engine == "ray":
+        from .engines import ray_engine
+
+        return ray_engine.group(list(articles), settings, address=address, workers=workers, times=times)
+    return pipeline.group(articles, settings)
+
+
 def ingest(
     inputs: Inputs,
     settings: Settings,
@@ -100,7 +117,11 @@ def brief(
     inputs = list(inputs)
     if db is None:
         articles, failures = load_articles(inputs, settings, progress, times, engine, address, workers)
-        return pipeline.brief_articles(articles, failures, settings, words, progress=progress, times=times)
+        grouping = None
+        if engine == "ray":
+            grouping = group_articles(articles, settings, engine, address, workers, times)
+        return pipeline.brief_articles(articles, failures, settings, words, grouping=grouping, progress=progress,
+                                       times=times)
     failures: list[Failure] = []
     if inputs:
         failures = list(ingest(inputs, settings, db, progress, engine, address, workers).failures)
@@ -134,7 +155,7 @@ def stories(
     inputs = list(inputs)
     if db is None:
         articles, failures = load_articles(inputs, settings, progress, engine=engine, address=address, workers=workers)
-        grouping = pipeline.group(articles, settings)
+        grouping = group_articles(articles, settings, engine, address, workers)
         return StoriesResult(tuple(articles), tuple(failures), tuple(grouping.stories), tuple(grouping.storylines))
     failures: tuple[Failure, ...] = ()
     if inputs:
