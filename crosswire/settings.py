@@ -45,6 +45,10 @@ class Settings:
     fetch_max_bytes: int = _knob(5_000_000, "Largest response body a URL fetch reads (bytes).")
     max_request_bytes: int = _knob(5_000_000, "Largest HTTP request body the web app accepts (bytes).")
     progress: bool = _knob(True, "Show progress bars on stderr for long work.")
+    claims_embed_per_article: int = _knob(
+        1, "Sentences per article (plus 4 per story, at most 24) the claims stage may embed to see paraphrases; "
+        "0 aligns claims on word overlap only (about 4x faster, half the same-fact recall)."
+    )
     grouper: str = _knob("group.editor.v1", "Registered name of the story grouping stage (crosswire.registry).")
     summarizer: str = _knob("summarize.support.v1", "Registered name of the summarizer stage.")
     quote_extractor: str = _knob("quotes.rules.v1", "Registered name of the quote extraction stage.")

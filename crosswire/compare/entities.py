@@ -173,7 +173,7 @@ def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> tuple[dict[st
 
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{2,5})(?![\w-])")
 # Capitalised function words and page words are not acronyms ("THE", "NEW", "VIDEO").
-_COMMON = frozenset(ENGLISH_STOP_WORDS) | {"new", "video", "photo", "update", "close", "watch", "live", "read"}
+_COMMON = frozenset(ENGLISH_STOP_WORDS) | frozenset("new video photo update close watch live read".split())
 
 
 def _scan_acronyms(groups: dict[str, _Group], articles: Sequence[Article], covered: dict[str, list]) -> None:
