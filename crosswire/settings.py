@@ -45,6 +45,14 @@ class Settings:
     fetch_max_bytes: int = _knob(5_000_000, "Largest response body a URL fetch reads (bytes).")
     max_request_bytes: int = _knob(5_000_000, "Largest HTTP request body the web app accepts (bytes).")
     progress: bool = _knob(True, "Show progress bars on stderr for long work.")
+    summary_semantic_citations: bool = _knob(
+        False,
+        "Also look for paraphrased support of summary sentences with sentence embeddings (slower: about 10x the "
+        "summarizer's time; off: citations by stemmed word overlap, which finds restatements, not paraphrases).",
+    )
+    parse_processes: int = _knob(
+        2, "spaCy worker processes when parsing a batch of at least 32 articles (1: parse in this process)."
+    )
     claims_embed_per_article: int = _knob(
         1, "Sentences per article (plus 4 per story, at most 24) the claims stage may embed to see paraphrases; "
         "0 aligns claims on word overlap only (about 4x faster, half the same-fact recall)."

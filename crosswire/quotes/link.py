@@ -27,6 +27,15 @@ WEAK_COSINE = 0.50
 MIN_WORD_OVERLAP = 0.30
 # Below this many content words a quote ("baseless") is too short to tell statements apart.
 MIN_WORDS = 3
+# Only segment pairs sharing at least this share of the shorter side's content words are embedded.
+# Embedding every quote of a large story was 80% of `brief`'s time; the translated pairs above share a
+# third or more of their words, so a fifth keeps them while skipping pairs that have nothing in common.
+# The price: a paraphrase sharing under a fifth of its words (cosine >= 0.75 alone) is no longer seen.
+CANDIDATE_OVERLAP = 0.20
+# At most this many segments embedded per article of the story, taken from the pairs sharing the most
+# words: keeps one story's linking to a few seconds however many quotes it holds (the seeds' stories
+# stay far below it; a 19-article story would otherwise embed thousands of segments).
+SEGMENTS_PER_ARTICLE = 6
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _STOP = set(
     "a an the and or but of to in on at for from by with as is are was were be been being it its this that "
@@ -55,27 +64,70 @@ def _segments(text: str) -> list[str]:
 
 def link_same_statements(quotes: Sequence[Quote], articles: Sequence[Article] = ()) -> list[Quote]:
     """Copies of `quotes` whose `same_as` lists the indices of the same statement in other articles."""
+
     quotes = list(quotes)
     links: dict[int, set[int]] = {i: set() for i in range(len(quotes))}
+    if len({q.article for q in quotes}) < 2:
+        return quotes  # links only join different articles: nothing to embed
     segs = [(i, seg) for i, q in enumerate(quotes) for seg in _segments(q.text)]
     segs = [(i, seg, _words(seg)) for i, seg in segs]
     segs = [s for s in segs if len(s[2]) >= MIN_WORDS]
-    if len(segs) >= 2:
+    pairs = [
+        (a, b, shared)
+        for a, b, shared in _word_candidates(segs, [quotes[i].article for i, _, _ in segs])
+        if _same_speaker_possible(quotes[segs[a][0]], quotes[segs[b][0]])
+    ]
+    if pairs:
         from ..nlp import embed
 
-        sims = embed([seg for _, seg, _ in segs])
-        sims = sims @ sims.T
-        for a in range(len(segs)):
-            for b in range(a + 1, len(segs)):
-                (i, _, wi), (j, _, wj) = segs[a], segs[b]
-                qi, qj = quotes[i], quotes[j]
-                if i == j or qi.article == qj.article or j in links[i]:
-                    continue
-                if qi.speaker and qj.speaker and qi.speaker != qj.speaker:
-                    continue
-                cos = float(sims[a, b])
-                shared = len(wi & wj) / min(len(wi), len(wj))
-                if cos >= STRONG_COSINE or (cos >= WEAK_COSINE and shared >= MIN_WORD_OVERLAP):
-                    links[i].add(j)
-                    links[j].add(i)
+        budget = SEGMENTS_PER_ARTICLE * len({q.article for q in quotes})
+        chosen: set[int] = set()
+        kept = []
+        for a, b, shared in sorted(pairs, key=lambda p: -p[2]):
+            if len(chosen | {a, b}) > budget:
+                continue
+            chosen |= {a, b}
+            kept.append((a, b, shared))
+        pairs = kept
+        needed = sorted(chosen)
+        vecs = dict(zip(needed, embed([segs[a][1] for a in needed]), strict=True))
+        for a, b, shared in pairs:
+            i, j = segs[a][0], segs[b][0]
+            if i == j or j in links[i]:
+                continue
+            cos = float(vecs[a] @ vecs[b])
+            if cos >= STRONG_COSINE or (cos >= WEAK_COSINE and shared >= MIN_WORD_OVERLAP):
+                links[i].add(j)
+                links[j].add(i)
     return [replace(q, same_as=tuple(sorted(links[i]))) for i, q in enumerate(quotes)]
+
+
+def _same_speaker_possible(a: Quote, b: Quote) -> bool:
+    """False when both speakers are known and differ: checked before embedding, as it costs nothing."""
+    return not (a.speaker and b.speaker and a.speaker != b.speaker)
+
+
+def _word_candidates(segs: list[tuple[int, str, set[str]]], article_of: list[str]) -> list[tuple[int, int, float]]:
+    """Segment pairs from different articles sharing enough content words: (a, b, shared share)."""
+    import numpy as np
+    from scipy import sparse
+
+    if len(segs) < 2:
+        return []
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for n, (_, _, words) in enumerate(segs):
+        for w in words:
+            rows.append(n)
+            cols.append(vocab.setdefault(w, len(vocab)))
+    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(segs), len(vocab)))
+    common = sparse.triu(m @ m.T, k=1).tocoo()
+    sizes = np.array([len(w) for _, _, w in segs])
+    out = []
+    for a, b, n in zip(common.row, common.col, common.data, strict=True):
+        if article_of[a] == article_of[b]:
+            continue
+        shared = float(n) / min(sizes[a], sizes[b])
+        if shared >= CANDIDATE_OVERLAP:
+            out.append((int(a), int(b), shared))
+    return out

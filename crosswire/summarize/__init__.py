@@ -32,15 +32,16 @@ def summarize(
     words: int,
     settings: Settings,
     *,
-    semantic: bool = True,
+    semantic: bool | None = None,
 ) -> tuple[SummarySentence, ...]:
     """A summary of at most `words` words; each sentence cites its origin first, then its support.
 
     `sentences` maps article id to the sentences of its cleaned text (from `segment.split_article`).
     `semantic=False` aligns citations on word overlap only (no embedding model: faster, misses
-    paraphrase).
+    paraphrase); by default the `summary_semantic_citations` setting decides.
     """
-    del settings  # the word budget is the only knob today; kept for the stage signature
+    if semantic is None:
+        semantic = settings.summary_semantic_citations
     if not articles or words <= 0:
         return ()
     cands = candidates(articles, dict(sentences))
