@@ -154,12 +154,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--limit", type=int, default=None, help="first N clusters of each dataset")
     ap.add_argument("--datasets", default="multinews,neus")
     ap.add_argument("--systems", default="crosswire,lead,lexrank,textrank,lsa")
-    ap.add_argument("--semantic", action="store_true",
-                    help="crosswire also aligns paraphrases with embeddings (off by default, as in the default settings)")
+    ap.add_argument("--no-semantic", action="store_true",
+                    help="crosswire citations on word overlap only (the default settings also align paraphrases)")
     args = ap.parse_args(argv)
     clean = _cleaner()
     systems = {
-        "crosswire": crosswire_system(args.semantic),
+        "crosswire": crosswire_system(not args.no_semantic),
         "lead": lead,
         "lexrank": sumy_system(LexRankSummarizer),
         "textrank": sumy_system(TextRankSummarizer),
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     systems = {k: v for k, v in systems.items() if k in args.systems.split(",")}
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
-    if "crosswire" in systems and args.semantic:
+    if "crosswire" in systems and not args.no_semantic:
         from crosswire.nlp import embed
 
         embed(["warm-up"])  # model load is not part of the per-cluster time

@@ -46,8 +46,8 @@ class Settings:
     max_request_bytes: int = _knob(5_000_000, "Largest HTTP request body the web app accepts (bytes).")
     progress: bool = _knob(True, "Show progress bars on stderr for long work.")
     summary_semantic_citations: bool = _knob(
-        False,
-        "Also look for paraphrased support of summary sentences with sentence embeddings (slower: about 10x the "
+        True,
+        "Also look for paraphrased support of summary sentences with sentence embeddings (about 10x the "
         "summarizer's time; off: citations by stemmed word overlap, which finds restatements, not paraphrases).",
     )
     parse_processes: int = _knob(

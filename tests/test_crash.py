@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA
 
 NEWS = DATA / "giveme5w1h" / "news_cluster.jsonl"
