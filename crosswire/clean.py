@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import furniture as F
+from .ingest.html import domain_of
 from .records import Article, Failure
 
 # Characters that are invisible or spacing-only in news pages: zero-width joiners, BOMs, soft hyphens.
@@ -58,7 +59,7 @@ def clean_article(article: Article, settings: Any) -> Article | Failure:
         body = _cut(body, settings.max_article_chars)
     if len(body) < settings.min_article_chars or not any(ch.isalpha() for ch in body):
         return Failure(article.origin or article.id, "no article text after cleaning")
-    source = _one_line(article.source) or F.domain(article.url) or signature
+    source = _one_line(article.source) or domain_of(article.url) or signature
     return replace(article, text=body, title=title, source=source, removed=tuple(article.removed) + tuple(removed))
 
 

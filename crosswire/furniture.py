@@ -9,7 +9,6 @@ is short, and a long line that happens to mention "subscribe" is prose.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 # --- whole lines -----------------------------------------------------------------------------------
 
@@ -291,15 +290,3 @@ def is_dateline_only(line: str) -> bool:
     m = _DATELINE.match(line)
     return bool(m) and not line[m.end() :].strip() and any(ch.isalpha() for ch in line)
 
-
-def domain(url: str | None) -> str | None:
-    """The host of `url` without 'www.', or None."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
-    if not host or "." not in host:
-        return None
-    return host[4:] if host.startswith("www.") else host
