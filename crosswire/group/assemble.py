@@ -45,7 +45,11 @@ def make_story(sid: str, line: str | None, members: Sequence[Profile]) -> Story:
     places = Counter(p.clues.places[0] for p in members if p.clues.places)
     date = _majority(dates)
     place = _majority(places)
-    title = next((p.zones.headline.strip() for p in members if p.zones.headline.strip()), members[0].id)
+    # A reader scans headlines: the earliest member's own title when any member has one, else the
+    # earliest lead sentence standing in for it.
+    headlines = [p.zones.headline.strip() for p in members if p.zones.headline.strip()]
+    titled = [p.zones.headline.strip() for p in members if p.zones.titled and p.zones.headline.strip()]
+    title = (titled or headlines or [members[0].id])[0]
     return Story(sid, title, tuple(p.id for p in members), date=date, place=place, storyline=line)
 
 

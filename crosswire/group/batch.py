@@ -53,7 +53,7 @@ class Profile:
 def profile(article) -> Profile:
     """Zones, weighted terms, names and event clues of one cleaned article."""
     z = zones(article)
-    kept = Zones(z.headline, z.lead, "")  # the body is only needed for its terms; keep memory flat
+    kept = Zones(z.headline, z.lead, "", z.titled)  # the body is only needed for its terms; keep memory flat
     return Profile(article.id, article.published, kept, weighted_terms(z), names(z), clues(z, article.published))
 
 

@@ -61,6 +61,7 @@ class Zones:
     headline: str
     lead: str
     body: str
+    titled: bool = False  # the headline is the article's own title, not its first sentence
 
 
 def zones(article: Article) -> Zones:
@@ -77,7 +78,7 @@ def zones(article: Article) -> Zones:
         sentences = sentences[1:]
     lead = " ".join(sentences[:LEAD_SENTENCES])
     body = " ".join(sentences[LEAD_SENTENCES:])[:BODY_CHARS]
-    return Zones(title, lead, body)
+    return Zones(title, lead, body, titled=bool((article.title or "").strip()))
 
 
 def _same(a: str, b: str) -> bool:
