@@ -44,10 +44,8 @@ MONTHS = {
 WEEKDAYS = {
     d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 }
-_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
+# Number words as written in news copy; the claims stage reads counts with the same table.
+NUMBER_WORDS = {
     "two": 2,
     "three": 3,
     "four": 4,
@@ -57,7 +55,27 @@ _NUMBERS = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "dozen": 12,
 }
+_NUMBERS = {"a": 1, "an": 1, "one": 1, **{w: n for w, n in NUMBER_WORDS.items() if n <= 10}}
 
 _MON = (
     r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"

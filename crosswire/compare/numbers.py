@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..dates import NUMBER_WORDS
 from .align import stem
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -29,36 +30,7 @@ _SCALE = {
     "trillion": 1e12,
     "tn": 1e12,
 }
-_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "dozen": 12,
-}
+_WORDS = NUMBER_WORDS
 _CURRENCY = r"(?:US\$|\$|€|£|¥|₹)"
 _MONEY = re.compile(
     rf"{_CURRENCY}\s?(?P<num>{_NUM})(?:\s?(?P<scale>trillion|billion|million|thousand|bn|mn|mln|bln|tn|[kmb])\b)?"
