@@ -183,6 +183,8 @@ def align(
             cols = np.flatnonzero(arts == art)
             top = cols[np.argsort(-lex[:, cols], axis=1, kind="stable")[:, :2]]
             mask[np.arange(len(texts))[:, None], top] = True
+        # A sentence's own article never supports it (see below): embedding those pairs is wasted work.
+        mask &= np.array([s.article for s in sentences])[:, None] != arts[None, :]
     scores = similarity(texts, others, semantic=semantic, mask=mask)
     out: list[list[Sentence]] = []
     for i, s in enumerate(sentences):

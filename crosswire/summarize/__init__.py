@@ -42,6 +42,8 @@ def summarize(
     """
     if semantic is None:
         semantic = settings.summary_semantic_citations
+    # Citations only ever point at other articles; a one-article story has no paraphrase to look for.
+    semantic = semantic and len(articles) > 1
     if not articles or words <= 0:
         return ()
     cands = candidates(articles, dict(sentences))
