@@ -265,6 +265,16 @@ def resolve(m: DateMention, ref: dt.date | None, sentence: str = "") -> str | No
 _LEAD_SENTENCES = 3
 
 
+def published_date(published: str | None) -> dt.date | None:
+    """The calendar date of an ISO date/datetime string, or None."""
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
 def reference_date(sentences: Sequence[Sentence]) -> dt.date | None:
     """The date an article without a publication date is written from, when its text fixes it.
 

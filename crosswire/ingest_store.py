@@ -21,7 +21,7 @@ GROUP_VERSION = "group.stream.version"
 BATCH = 64  # articles per transaction: small enough that a crash loses little, large enough to be fast
 
 
-def _version(store: Store, conn) -> int:
+def _version(conn) -> int:
     row = conn.execute("SELECT value FROM state WHERE name = ?", (GROUP_VERSION,)).fetchone()
     return int(bytes(row[0]).decode()) if row else 0
 
@@ -42,7 +42,7 @@ def ingest_articles(store: Store, articles: Sequence[Article], failures: Sequenc
         for i in range(0, max(len(articles), 1), BATCH):
             batch = list(articles[i : i + BATCH])
             with store.transaction() as conn:
-                current = _version(store, conn)
+                current = _version(conn)
                 if grouper is None or current != version:
                     state = store.load_state(GROUP_STATE)
                     grouper = StreamGrouper.from_state(state, settings) if state else StreamGrouper(settings)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .dates import DateMention, find_dates, reference_date, resolve
+from .dates import DateMention, find_dates, published_date, reference_date, resolve
 from .records import Article, Citation, Sentence, TimelineEvent
 
 # Two mentions from different articles are one event when their clauses' TF-IDF cosine reaches this
@@ -52,15 +52,6 @@ def _clause(text: str, start: int, end: int) -> str:
     return text[spans[lo][0] : spans[hi][1]].strip(' ,;:—–-"“”')
 
 
-def _parse_published(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 class _Event:
     __slots__ = ("date", "expression", "text", "mentions")
 
@@ -81,7 +72,7 @@ def build_timeline(
     events: list[_Event] = []
     for article in articles:
         sents = list(sentences.get(article.id, ()))
-        ref = _parse_published(article.published) or reference_date(sents)
+        ref = published_date(article.published) or reference_date(sents)
         for s in sents:
             for mention in find_dates(s.text):
                 date = resolve(mention, ref, s.text)

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..dates import published_date
 from .text import Zones
 
 MONTHS = {
@@ -67,16 +68,6 @@ class EventClues:
     date: dt.date | None
     weekday: int | None
     anchored: bool = False  # the date was resolved against a publication date
-
-
-def published_date(published: str | None) -> dt.date | None:
-    """The calendar date of an ISO date/datetime string, or None."""
-    if not published:
-        return None
-    try:
-        return dt.date.fromisoformat(published[:10])
-    except ValueError:
-        return None
 
 
 def clues(z: Zones, published: str | None) -> EventClues:
