@@ -65,6 +65,22 @@ _EMBED_CACHE_MAX = 100_000
 _embed_cache: dict[str, Any] = {}
 
 
+_threads = {"wanted": 1, "set": 0}
+
+
+def configure(settings: Any) -> None:
+    """Apply the settings that shape model execution (the embedder's thread count) to this process."""
+    _threads["wanted"] = max(1, int(settings.embed_threads))
+
+
+def _use_threads() -> None:
+    if _threads["set"] != _threads["wanted"]:
+        import torch
+
+        torch.set_num_threads(_threads["wanted"])
+        _threads["set"] = _threads["wanted"]
+
+
 def embed(texts: list[str], batch_size: int = 64) -> Any:
     """Unit-length sentence embeddings (numpy, float32) for the given texts, cached per process."""
     import numpy as np
@@ -74,6 +90,7 @@ def embed(texts: list[str], batch_size: int = 64) -> Any:
     known = {t: _embed_cache[t] for t in texts if t in _embed_cache}
     todo = list(dict.fromkeys(t for t in texts if t not in known))
     if todo:
+        _use_threads()
         vectors = embedder().encode(todo, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
         fresh = dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
         known.update(fresh)

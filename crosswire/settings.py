@@ -50,6 +50,11 @@ class Settings:
         "Also look for paraphrased support of summary sentences with sentence embeddings (about 10x the "
         "summarizer's time; off: citations by stemmed word overlap, which finds restatements, not paraphrases).",
     )
+    embed_threads: int = _knob(
+        1,
+        "PyTorch threads for the sentence embedder. 1 by default: during a brief the spaCy workers share the "
+        "cores with it, and oversubscribed PyTorch threads spin-wait (measured: 3x the CPU for the same vectors).",
+    )
     parse_processes: int = _knob(
         2, "spaCy worker processes when parsing a batch of at least 32 articles (1: parse in this process)."
     )

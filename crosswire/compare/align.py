@@ -38,6 +38,8 @@ SAME_CONTENT = 0.45
 # 0.5-0.62, so the mean separates them at SAME_CONTENT where neither signal does alone.  MiniLM by
 # itself puts unrelated sentences of one story at 0.4-0.6, so it is never trusted alone.
 _SEMANTIC_BAND = (0.15, SAME_CONTENT)
+# With embeddings on, only this many best lexical candidates per (sentence, other article) are embedded.
+CANDIDATES_PER_ARTICLE = 2
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "told", "according", "also", "just", "like"}
@@ -181,8 +183,11 @@ def align(
         arts = np.array([c.article for c in candidates])
         for art in set(arts):
             cols = np.flatnonzero(arts == art)
-            top = cols[np.argsort(-lex[:, cols], axis=1, kind="stable")[:, :2]]
-            mask[np.arange(len(texts))[:, None], top] = True
+            top = cols[np.argsort(-lex[:, cols], axis=1, kind="stable")[:, :CANDIDATES_PER_ARTICLE]]
+            # An article whose words already state the sentence (lexical >= threshold) is cited on
+            # that evidence; an embedding could only move the citation to a near-equal sentence.
+            undecided = lex[:, cols].max(axis=1) < threshold
+            mask[np.flatnonzero(undecided)[:, None], top[undecided]] = True
         # A sentence's own article never supports it (see below): embedding those pairs is wasted work.
         mask &= np.array([s.article for s in sentences])[:, None] != arts[None, :]
     scores = similarity(texts, others, semantic=semantic, mask=mask)

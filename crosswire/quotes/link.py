@@ -36,6 +36,12 @@ CANDIDATE_OVERLAP = 0.20
 # words: keeps one story's linking to a few seconds however many quotes it holds (the seeds' stories
 # stay far below it; a 19-article story would otherwise embed thousands of segments).
 SEGMENTS_PER_ARTICLE = 6
+# Near-verbatim: four in five content words of the shorter side shared, and at least eight of them
+# (short pieces like "we will respond" share most words by chance).
+SURE_OVERLAP = 0.80
+SURE_WORDS = 8
+# Segment pairs embedded per pair of quotes: the best-overlapping two carry the decision.
+PAIRS_PER_QUOTES = 2
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _STOP = set(
     "a an the and or but of to in on at for from by with as is are was were be been being it its this that "
@@ -77,21 +83,21 @@ def link_same_statements(quotes: Sequence[Quote], articles: Sequence[Article] = 
         for a, b, shared in _word_candidates(segs, [quotes[i].article for i, _, _ in segs])
         if _same_speaker_possible(quotes[segs[a][0]], quotes[segs[b][0]])
     ]
+    pairs = _unsure(pairs, segs, links)
     if pairs:
         from ..nlp import embed
 
         budget = SEGMENTS_PER_ARTICLE * len({q.article for q in quotes})
         chosen: set[int] = set()
         kept = []
-        for a, b, shared in sorted(pairs, key=lambda p: -p[2]):
+        for a, b, shared in pairs:
             if len(chosen | {a, b}) > budget:
                 continue
             chosen |= {a, b}
             kept.append((a, b, shared))
-        pairs = kept
         needed = sorted(chosen)
         vecs = dict(zip(needed, embed([segs[a][1] for a in needed]), strict=True))
-        for a, b, shared in pairs:
+        for a, b, shared in kept:
             i, j = segs[a][0], segs[b][0]
             if i == j or j in links[i]:
                 continue
@@ -100,6 +106,28 @@ def link_same_statements(quotes: Sequence[Quote], articles: Sequence[Article] = 
                 links[i].add(j)
                 links[j].add(i)
     return [replace(q, same_as=tuple(sorted(links[i]))) for i, q in enumerate(quotes)]
+
+
+def _unsure(pairs, segs, links: dict[int, set[int]]) -> list[tuple[int, int, float]]:
+    """Link the near-verbatim pairs on their words; the rest, best first, for the embedding check.
+
+    A pair sharing SURE_OVERLAP of the shorter side's content words, with SURE_WORDS or more of them,
+    is one text copied or lightly edited: its cosine would pass WEAK_COSINE anyway, so embedding it
+    only spends the budget. Of the other pairs only the PAIRS_PER_QUOTES best segment pairs of each
+    quote pair are kept: their other segments are the same text cut differently.
+    """
+    per_quotes: dict[tuple[int, int], list[tuple[int, int, float]]] = {}
+    for a, b, shared in sorted(pairs, key=lambda p: -p[2]):
+        i, j = segs[a][0], segs[b][0]
+        if i == j or j in links[i]:
+            continue
+        if shared >= SURE_OVERLAP and min(len(segs[a][2]), len(segs[b][2])) >= SURE_WORDS:
+            links[i].add(j)
+            links[j].add(i)
+            continue
+        per_quotes.setdefault((min(i, j), max(i, j)), []).append((a, b, shared))
+    out = [p for (i, j), found in per_quotes.items() if j not in links[i] for p in found[:PAIRS_PER_QUOTES]]
+    return sorted(out, key=lambda p: -p[2])
 
 
 def _same_speaker_possible(a: Quote, b: Quote) -> bool:
