@@ -6,8 +6,10 @@ Usage, from the repo root:
 
 Each data set runs in its own subprocess so peak memory (ru_maxrss) is that run's alone. Model load is
 timed as its own row ("load models") and not counted in the end-to-end articles/s, as a long-running
-process pays it once. CPU seconds (this process per stage, and the spaCy worker processes together) are
-printed next to wall seconds: they say what each stage costs even when the machine is shared. The peer row is the plain reference a user would otherwise reach for: spaCy's
+process pays it once. CPU seconds are printed next to wall seconds: they say what each stage costs even when the machine is
+shared. A brief of 32 articles or more analyses whole stories in worker processes: a stage row then adds
+up the workers' wall and CPU seconds, the end-to-end row's CPU is this process's alone, and the workers
+row is all worker processes together. The peer row is the plain reference a user would otherwise reach for: spaCy's
 full en_core_web_sm pipeline over the same raw texts with `nlp.pipe` (no cleaning, grouping or
 summaries), so the ratio says how much of one spaCy pass crosswire's whole briefing costs.
 """
@@ -68,6 +70,9 @@ def run_one(name: str) -> dict:
         "cpu_children_s": cpu_children,
         "peer_spacy_s": peer,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # The story workers are forked from this process and share its models until they write to
+        # them: their peak is reported apart, as the largest single worker.
+        "peak_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -85,14 +90,16 @@ def main() -> int:
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     for r in rows:
         n = r["articles"]
-        print(f"\n## {r['set']}: {n} articles, {r['stories']} stories, peak memory {r['peak_mb']:.0f} MB")
+        print(f"\n## {r['set']}: {n} articles, {r['stories']} stories, peak memory {r['peak_mb']:.0f} MB "
+              f"(largest worker process {r['peak_worker_mb']:.0f} MB)")
         print(f"{'stage':<14}{'seconds':>10}{'share':>8}{'articles/s':>12}{'CPU s':>9}")
         for stage in STAGES:
             s = r["stages"].get(stage, 0.0)
             rate = f"{n / s:>12.1f}" if s > 0 else f"{'-':>12}"
             print(f"{stage:<14}{s:>10.2f}{s / r['total_s']:>8.0%}{rate}{r['stages_cpu'].get(stage, 0.0):>9.2f}")
         print(f"{'end to end':<14}{r['total_s']:>10.2f}{'100%':>8}{n / r['total_s']:>12.1f}{r['cpu_main_s']:>9.2f}")
-        # The parse runs in spaCy worker processes: their CPU is not in the stage rows above.
+        # Stories are parsed and analysed in worker processes: the stage rows add up their wall seconds,
+        # so they can exceed the end-to-end time; the workers' CPU is this row.
         print(f"{'(workers CPU)':<14}{'':>30}{r['cpu_children_s']:>9.2f}")
         print(f"{'(load models)':<14}{r['load_s']:>10.2f}")
         print(

@@ -205,18 +205,11 @@ def brief_articles(
             grouping = group(articles, settings)
     by_id = {a.id: a for a in articles}
     stories = [s for s in grouping.stories if all(a in by_id for a in s.articles)]
-    # Parse articles story by story in one stream, so spaCy batches across stories while only the
-    # docs of the story at hand are held in memory.
-    ordered = [by_id[a] for s in stories for a in s.articles]
-    doc_stream = parse_docs(ordered, settings)
-    done: list[Story] = []
     with progress.task("briefing stories", total=len(stories)) as advance:
-        for story in stories:
-            members = [by_id[a] for a in story.articles]
-            with times.stage("parse"):
-                docs = {a.id: next(doc_stream) for a in members}
-            done.append(analyze_story(story, members, sentences, docs, settings, words, times))
-            advance(1)
+        if _story_workers(stories, settings) > 1:
+            done = _analyze_in_workers(stories, by_id, sentences, settings, words, times, advance)
+        else:
+            done = _analyze_here(stories, by_id, sentences, settings, words, times, advance)
     return Briefing(
         articles=tuple(articles),
         failures=tuple(failures),
@@ -224,6 +217,95 @@ def brief_articles(
         storylines=tuple(grouping.storylines),
         meta={"stage_seconds": dict(times.seconds), "stages": settings.stage_names()},
     )
+
+
+def _analyze_here(stories, by_id, sentences, settings, words, times, advance) -> list[Story]:
+    # Parse articles story by story in one stream, so spaCy batches across stories while only the
+    # docs of the story at hand are held in memory.
+    ordered = [by_id[a] for s in stories for a in s.articles]
+    doc_stream = parse_docs(ordered, settings)
+    done: list[Story] = []
+    for story in stories:
+        members = [by_id[a] for a in story.articles]
+        with times.stage("parse"):
+            docs = {a.id: next(doc_stream) for a in members}
+        done.append(analyze_story(story, members, sentences, docs, settings, words, times))
+        advance(1)
+    return done
+
+
+# A worker task holds whole stories of about this many articles: big enough that spaCy batches well
+# and a task's pickling is noise, small enough that the two workers finish close together.
+_ARTICLES_PER_TASK = 24
+
+
+def _story_workers(stories: Sequence[Story], settings: Settings) -> int:
+    n_articles = sum(len(s.articles) for s in stories)
+    return min(settings.parse_processes, len(stories)) if n_articles >= 32 else 1
+
+
+def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advance) -> list[Story]:
+    """Parse and analyse stories in forked worker processes, whole stories per task.
+
+    Only spaCy's parse can run in its own workers; everything after it (quotes, summaries, claims,
+    the embeddings they need) is as costly and would leave the second core idle. The models are
+    loaded here first, so the forked workers share them instead of each loading its own.
+    """
+    import multiprocessing
+
+    from .nlp import embedder, spacy_model
+
+    spacy_model()
+    if any(len(s.articles) > 1 for s in stories):
+        embedder()
+    # Largest stories first, so the last tasks to finish are short ones.
+    order = sorted(range(len(stories)), key=lambda i: -sum(len(by_id[a].text) for a in stories[i].articles))
+    tasks: list[list[int]] = []
+    size = 0
+    for i in order:
+        if not tasks or size >= _ARTICLES_PER_TASK:
+            tasks.append([])
+            size = 0
+        tasks[-1].append(i)
+        size += len(stories[i].articles)
+    payloads = []
+    for task in tasks:
+        members = {a: by_id[a] for i in task for a in stories[i].articles}
+        payloads.append(
+            ([stories[i] for i in task], members, {a: sentences.get(a, []) for a in members}, settings, words)
+        )
+    done: list[Story | None] = [None] * len(stories)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(_story_workers(stories, settings)) as pool:
+        for task, (results, seconds, cpu) in zip(tasks, pool.imap(_analyze_task, payloads), strict=True):
+            for i, story in zip(task, results, strict=True):
+                done[i] = story
+            for name, value in seconds.items():
+                times.seconds[name] = times.seconds.get(name, 0.0) + value
+            for name, value in cpu.items():
+                times.cpu_seconds[name] = times.cpu_seconds.get(name, 0.0) + value
+            advance(len(task))
+    return [s for s in done if s is not None]
+
+
+def _analyze_task(payload) -> tuple[list[Story], dict[str, float], dict[str, float]]:
+    """One worker task: parse the stories' articles in this process and analyse each story."""
+    stories, members, sentences, settings, words = payload
+    local = replace(settings, parse_processes=1)
+    times = StageTimes()
+    out = [analyze_story_parsed(s, [members[a] for a in s.articles], sentences, local, words, times) for s in stories]
+    return out, times.seconds, times.cpu_seconds
+
+
+def analyze_story_parsed(
+    story: Story, articles: Sequence[Article], sentences: dict[str, list[Sentence]], settings: Settings,
+    words: int | None = None, times: StageTimes | None = None,
+) -> Story:
+    """`analyze_story` for a story whose articles are not parsed yet."""
+    times = times or StageTimes()
+    with times.stage("parse"):
+        docs = dict(zip((a.id for a in articles), parse_docs(articles, settings), strict=True))
+    return analyze_story(story, articles, sentences, docs, settings, words, times)
 
 
 def brief(

@@ -56,7 +56,9 @@ class Settings:
         "cores with it, and oversubscribed PyTorch threads spin-wait (measured: 3x the CPU for the same vectors).",
     )
     parse_processes: int = _knob(
-        2, "spaCy worker processes when parsing a batch of at least 32 articles (1: parse in this process)."
+        2,
+        "Worker processes for a brief of at least 32 articles: each parses and analyses whole stories "
+        "(1: everything in this process). Also spaCy's workers when parsing such a batch outside a brief.",
     )
     claims_embed_per_article: int = _knob(
         1, "Sentences per article (plus 4 per story, at most 24) the claims stage may embed to see paraphrases; "
