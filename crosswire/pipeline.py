@@ -240,8 +240,14 @@ _ARTICLES_PER_TASK = 24
 
 
 def _story_workers(stories: Sequence[Story], settings: Settings) -> int:
+    import threading
+
     n_articles = sum(len(s.articles) for s in stories)
-    return min(settings.parse_processes, len(stories)) if n_articles >= 32 else 1
+    # Workers are forked: from a server's request thread another thread may hold a lock the child
+    # would inherit locked, so only a program's main thread hands stories out.
+    if n_articles < 32 or threading.current_thread() is not threading.main_thread():
+        return 1
+    return min(settings.parse_processes, len(stories))
 
 
 def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advance) -> list[Story]:
