@@ -116,6 +116,31 @@ def test_one_outlet_never_corroborates_itself():
     assert [c.status for c in claims][:1] == ["corroborated"]
 
 
+def test_same_precise_figure_aligns_a_restatement():
+    # Two outlets' own words for one settlement: few shared words, the same sum.
+    a = Article("a", "Texas will pay $3.4 million to Dan and Fran Keller, who were wrongly imprisoned for two "
+                "decades. The couple ran a day care center in Austin in the early 1990s. Their lawyer welcomed "
+                "the decision on Monday.", source="one.com")
+    b = Article("b", "The Kellers were wrongly imprisoned for 21 years and will now receive $3.4 million from the "
+                "state. Prosecutors dropped the charges in 2017. A judge declared them innocent this summer.",
+                source="two.org")
+    claims = find_claims([a, b], {x.id: split_article(x) for x in (a, b)}, Settings(claims_embed_per_article=0))
+    assert [c.status for c in claims][:1] == ["corroborated"]
+    # Different sums are no such evidence.
+    b2 = Article("b", b.text.replace("$3.4 million", "an apology"), source="two.org")
+    claims = find_claims([a, b2], {x.id: split_article(x) for x in (a, b2)}, Settings(claims_embed_per_article=0))
+    assert "corroborated" not in [c.status for c in claims]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("One hundred and three male patients", 103), ("twenty-five people were hurt", 25), ("a hundred protesters", 100)],
+)
+def test_spelled_out_counts_read_as_one_value(text, value):
+    counts = [q for q in quantities(text) if q.kind == "count"]
+    assert [q.value for q in counts] == [value]
+
+
 @pytest.mark.parametrize(
     ("a", "b", "disputed"),
     [
@@ -131,6 +156,7 @@ def test_one_outlet_never_corroborates_itself():
         ("more-than 11 million documents", "11.5 million documents", False),
         ("back eight hours later", "turned around after four hours", False),
         ("erasing nine years of doubts", "two years after the decision", False),
+        ("103 male patients", "One hundred and three male patients", False),
     ],
 )
 def test_figure_conflicts(a, b, disputed):

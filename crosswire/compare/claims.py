@@ -41,6 +41,9 @@ ALIGNED_SUM = 1.0
 # Two sentences that give different counts of the same thing are aligned from this TF-IDF cosine on
 # (see _align_figures): on the fixture, count discrepancies between outlets score 0.30-0.49.
 FIGURES_LEX = 0.30
+# Counts from this value up are specific enough that two outlets giving the same one most likely state
+# the same fact (below, "two people", "three times" recur across the facts of one story).
+SPECIFIC_COUNT = 10
 # Embedding is the costly step: MiniLM takes ~15 ms of CPU a sentence here, while the whole briefing
 # must stay near 0.1 s an article. So per story at most this many sentences are embedded, those of
 # the strongest borderline pairs first (the likeliest restatements); beyond, the pair stays unaligned.
@@ -102,6 +105,7 @@ def _scores(pool: list[Sentence], outlet_of: list[str], bags: list[list[str]], c
     lex[outlets[:, None] == outlets[None, :]] = 0.0
     np.fill_diagonal(lex, 0.0)
     _align_figures(lex, pool)
+    _align_shared_figures(lex, pool)
     candidates = _borderline_pairs(lex, pool) if cap > 0 else []
     if not candidates:
         return lex
@@ -140,6 +144,29 @@ def _align_figures(lex: np.ndarray, pool: list[Sentence]) -> None:
             if x not in qty:
                 qty[x] = [q for q in numbers.quantities(pool[x].text) if q.kind == "count" and q.unit]
         if qty[i] and qty[j] and numbers.conflicts(qty[i], qty[j]):
+            lex[i, j] = lex[j, i] = SAME_CONTENT
+
+
+def _specific_figures(text: str) -> set[tuple[str, float]]:
+    """Figures precise enough to name a fact: sums of money, percentages, counts of ten or more."""
+    return {
+        (q.kind, q.value)
+        for q in numbers.quantities(text)
+        if q.kind in ("money", "percent") or (q.kind == "count" and q.value >= SPECIFIC_COUNT)
+    }
+
+
+def _align_shared_figures(lex: np.ndarray, pool: list[Sentence]) -> None:
+    """Align borderline pairs that give the same precise figure ("$3.4 million", "103 patients"):
+    two outlets restating a fact in their own words keep its figures, and in one story two different
+    facts rarely share a sum or a count of ten or more."""
+    i_idx, j_idx = np.nonzero(np.triu(lex >= BORDERLINE, 1) & np.triu(lex < SAME_CONTENT, 1))
+    figures: dict[int, set] = {}
+    for i, j in zip(i_idx.tolist(), j_idx.tolist(), strict=True):
+        for x in (i, j):
+            if x not in figures:
+                figures[x] = _specific_figures(pool[x].text)
+        if figures[i] & figures[j]:
             lex[i, j] = lex[j, i] = SAME_CONTENT
 
 

@@ -43,8 +43,14 @@ _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
     "august|september|october|november|december"
 )
+_UNITS = "|".join(w for w, n in sorted(_WORDS.items(), key=lambda x: -len(x[0])) if n < 20)
+_TENS = "|".join(w for w, n in _WORDS.items() if 20 <= n < 100)
+_SMALL = rf"(?:(?:{_TENS})(?:[- ](?:{_UNITS}|one))?|{_UNITS})"
+# Spelled-out numbers up to 999, compounds included ("one hundred and three", "twenty-five"): a count
+# written in words must read as one value, not as "hundred" and "three".
+_SPELLED = rf"(?:(?:a|one|{_UNITS})\s+hundred(?:\s+(?:and\s+)?{_SMALL})?|{_SMALL}|hundred|dozen)"
 _COUNT = re.compile(
-    rf"(?<![\w$€£¥.,:/-])(?P<num>{_NUM}|{'|'.join(_WORDS)})(?:\s(?P<scale>million|billion|thousand))?"
+    rf"(?<![\w$€£¥.,:/-])(?P<num>{_NUM}|{_SPELLED})(?:\s(?P<scale>million|billion|thousand))?"
     r"(?![\w%/:]|[.,]\d|-(?!year))",
     re.I,
 )
@@ -92,7 +98,17 @@ class Quantity:
 
 def _value(num: str) -> float:
     low = num.lower()
-    return float(_WORDS[low]) if low in _WORDS else float(num.replace(",", ""))
+    if low[:1].isdigit():
+        return float(num.replace(",", ""))
+    total, current = 0.0, 0.0
+    for word in re.split(r"[\s-]+", low):
+        if word == "hundred":
+            current = (current or 1.0) * 100
+        elif word in ("a", "one"):
+            current += 1
+        elif word != "and":
+            current += _WORDS[word]
+    return total + current
 
 
 def quantities(text: str) -> list[Quantity]:
