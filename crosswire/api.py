@@ -94,11 +94,19 @@ def ingest(
     workers: int | None = None,
 ) -> IngestResult:
     """Store new articles and assign them to existing or new stories, batch by batch, crash-safe."""
-    from .ingest_store import ingest_articles
+    from .ingest_store import ingest_stream
 
-    articles, failures = load_articles(inputs, settings, progress, engine=engine, address=address, workers=workers)
+    _check_engine(engine)
+    if engine == "ray":
+        from .engines import ray_engine
+
+        items = ray_engine.iter_load(inputs, settings, address=address, workers=workers, progress=progress)
+    else:
+        items = pipeline.iter_load(inputs, settings, progress)
+    # Streamed: each batch is stored as soon as it is read and cleaned, so memory does not grow with
+    # the input (beyond the grouping index) and an interrupted run keeps what it stored.
     with Store(db) as store:
-        return ingest_articles(store, articles, failures, settings, progress)
+        return ingest_stream(store, items, settings, progress)
 
 
 def brief(

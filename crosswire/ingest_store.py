@@ -10,7 +10,7 @@ overwrites another's assignments.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .records import Article, Failure
 from .settings import Settings
@@ -29,39 +29,73 @@ def _version(conn) -> int:
 def ingest_articles(store: Store, articles: Sequence[Article], failures: Sequence[Failure], settings: Settings,
                     progress=None):
     """Store articles not stored yet and assign them to stories; returns an IngestResult."""
+    return ingest_stream(store, [*failures, *articles], settings, progress, total=len(articles))
+
+
+def ingest_stream(store: Store, items: Iterable[Article | Failure], settings: Settings, progress=None,
+                  total: int | None = None):
+    """`ingest_articles` over a stream of prepared items: a batch is committed as soon as it is full,
+    so memory holds one batch (and the grouping index), not the whole input."""
     from .api import IngestResult
-    from .group import StreamGrouper
     from .pipeline import Progress
 
     progress = progress or Progress()
-    grouper = None
-    version = -1
-    all_failures = list(failures)
-    added_ids: list[str] = []
-    with progress.task("storing articles", total=len(articles)) as advance:
-        for i in range(0, max(len(articles), 1), BATCH):
-            batch = list(articles[i : i + BATCH])
-            with store.transaction() as conn:
-                current = _version(conn)
-                if grouper is None or current != version:
-                    state = store.load_state(GROUP_STATE)
-                    grouper = StreamGrouper.from_state(state, settings) if state else StreamGrouper(settings)
-                added, dupes = store.add_articles(conn, batch)
-                if added:
-                    grouper.add(added)
-                    grouping = grouper.grouping()
-                    store.replace_grouping(conn, grouping.stories, grouping.storylines)
-                    store.save_state(conn, GROUP_STATE, grouper.to_state())
-                    version = current + 1
-                    store.save_state(conn, GROUP_VERSION, str(version).encode())
-                else:
-                    version = current
-                store.add_failures(conn, [*dupes, *(failures if i == 0 else ())])
-            all_failures += dupes
-            added_ids += [a.id for a in added]
-            advance(len(batch))
+    writer = _BatchWriter(store, settings)
+    articles: list[Article] = []
+    failures: list[Failure] = []
+    with progress.task("storing articles", total=total) as advance:
+        for item in items:
+            if isinstance(item, Failure):
+                failures.append(item)
+                continue
+            articles.append(item)
+            if len(articles) >= BATCH:
+                writer.commit(articles, failures)
+                advance(len(articles))
+                articles, failures = [], []
+        if articles or failures or not writer.committed:
+            writer.commit(articles, failures)
+            advance(len(articles))
     # Report where each new article ended up once the whole input is placed (an early article's story
     # can still be re-split by later ones in the same run).
+    grouper = writer.grouper
     story_of, line_of = grouper.assignment() if grouper is not None else ({}, {})
-    assignments = tuple((a, story_of.get(a, ""), line_of.get(a)) for a in added_ids)
-    return IngestResult(str(store.path), len(added_ids), store.article_count(), tuple(all_failures), assignments)
+    assignments = tuple((a, story_of.get(a, ""), line_of.get(a)) for a in writer.added_ids)
+    return IngestResult(str(store.path), len(writer.added_ids), store.article_count(), tuple(writer.failures),
+                        assignments)
+
+
+class _BatchWriter:
+    """Commits one batch: its articles, their story assignments, the grouping state and its failures."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store, self.settings = store, settings
+        self.grouper = None
+        self.version = -1
+        self.failures: list[Failure] = []
+        self.added_ids: list[str] = []
+        self.committed = False
+
+    def commit(self, batch: list[Article], failures: list[Failure]) -> None:
+        from .group import StreamGrouper
+
+        store = self.store
+        with store.transaction() as conn:
+            current = _version(conn)
+            if self.grouper is None or current != self.version:
+                state = store.load_state(GROUP_STATE)
+                self.grouper = StreamGrouper.from_state(state, self.settings) if state else StreamGrouper(self.settings)
+            added, dupes = store.add_articles(conn, batch)
+            if added:
+                self.grouper.add(added)
+                grouping = self.grouper.grouping()
+                store.replace_grouping(conn, grouping.stories, grouping.storylines)
+                store.save_state(conn, GROUP_STATE, self.grouper.to_state())
+                self.version = current + 1
+                store.save_state(conn, GROUP_VERSION, str(self.version).encode())
+            else:
+                self.version = current
+            store.add_failures(conn, [*dupes, *failures])
+        self.failures += [*failures, *dupes]
+        self.added_ids += [a.id for a in added]
+        self.committed = True

@@ -81,32 +81,58 @@ def load(
         return dedupe(prepare(item, settings) for item in raws)
 
 
+class Deduper:
+    """Turns repeats into Failures as items stream by: a repeated text or id after its first copy.
+
+    Holds one hash and one id per article seen (the index), never the texts, so a stream of any length
+    can be deduplicated in bounded memory.
+    """
+
+    def __init__(self) -> None:
+        self.seen_hash: dict[str, str] = {}
+        self.seen_id: set[str] = set()
+
+    def check(self, item: Article | Failure) -> Article | Failure:
+        from .store import content_hash
+
+        if isinstance(item, Failure):
+            return item
+        digest = content_hash(item.text)
+        if digest in self.seen_hash:
+            return Failure(item.origin or item.id, f"duplicate of article {self.seen_hash[digest]!r} (same text)")
+        if item.id in self.seen_id:
+            return Failure(item.origin or item.id, f"another article already has the id {item.id!r}")
+        self.seen_hash[digest] = item.id
+        self.seen_id.add(item.id)
+        return item
+
+
 def dedupe(items: Iterable[Article | Failure]) -> tuple[list[Article], list[Failure]]:
     """Split prepared items, in order, into articles and failures; a repeated text or id is a Failure.
 
     Every engine calls this on the prepared items in input order, so all keep the same first copy.
     """
-    from .store import content_hash
-
     articles: list[Article] = []
     failures: list[Failure] = []
-    seen_hash: dict[str, str] = {}
-    seen_id: set[str] = set()
+    seen = Deduper()
     for item in items:
-        if isinstance(item, Failure):
-            failures.append(item)
-            continue
-        digest = content_hash(item.text)
-        if digest in seen_hash:
-            failures.append(Failure(item.origin or item.id, f"duplicate of article {seen_hash[digest]!r} (same text)"))
-            continue
-        if item.id in seen_id:
-            failures.append(Failure(item.origin or item.id, f"another article already has the id {item.id!r}"))
-            continue
-        seen_hash[digest] = item.id
-        seen_id.add(item.id)
-        articles.append(item)
+        item = seen.check(item)
+        (failures if isinstance(item, Failure) else articles).append(item)
     return articles, failures
+
+
+def iter_load(inputs: Inputs, settings: Settings, progress: Progress = _QUIET) -> Iterator[Article | Failure]:
+    """`load` as a stream: each input read, cleaned and checked for repeats in turn, in input order.
+
+    Memory stays that of one article plus the repeat index, whatever the size of the input.
+    """
+    from .ingest import read_inputs
+
+    seen = Deduper()
+    with progress.task("reading articles") as advance:
+        for raw in read_inputs(inputs, settings):
+            yield seen.check(prepare(raw, settings))
+            advance(1)
 
 
 def segment(articles: Sequence[Article]) -> dict[str, list[Sentence]]:

@@ -33,6 +33,9 @@ FILES_PER_UNIT = 16
 # Records per unit streamed from a JSONL file: ~1-2 MB of text, ~0.5 s of cleaning; a unit is also
 # what a worker re-does after a crash.
 RECORDS_PER_UNIT = 256
+# Units per Ray Data run when streaming (`iter_load`): 64 x 256 records is ~50 MB of raw text held by
+# the driver at a time, and a run's start-up (~0.5 s) is spread over some 16k articles.
+UNITS_PER_WINDOW = 64
 # Retries after a worker process dies (not after an exception in our code: stages turn those into
 # Failures). Bounded, so an input that kills every worker it meets stops the run with an error.
 MAX_RETRIES = 3
@@ -182,9 +185,21 @@ def ingest_features(
         work = list(units(inputs, settings))
     if not work:
         return [], [], []
+    ds = _dataset(ray, work, settings, stages, workers)
+    results: dict[int, bytes] = {}
+    with times.stage("clean"), progress.task("reading articles (ray)", total=len(work)) as advance:
+        for seq, payload in _in_order(ds, len(work)):
+            results[seq] = payload
+            advance(1)
+    return _assemble(results, bool(stages))
+
+
+def _dataset(ray: Any, work: list[dict[str, Any]], settings: Settings, stages: tuple[str, ...], workers: int | None):
+    """The Ray Data pipeline over the work units: read and clean in tasks, or with the model stages in
+    an actor pool."""
     ds = ray.data.from_items(work, override_num_blocks=len(work))
     if stages:
-        ds = ds.map_batches(
+        return ds.map_batches(
             _FeatureActor,
             fn_constructor_kwargs={"settings": settings, "stages": stages},
             batch_size=1,
@@ -194,26 +209,58 @@ def ingest_features(
             max_restarts=MAX_RETRIES,
             max_task_retries=MAX_RETRIES,
         )
-    else:
-        ds = ds.map_batches(
-            read_prepare,
-            fn_kwargs={"settings": settings},
-            batch_size=1,
-            batch_format="numpy",
-            num_cpus=1,
-            max_retries=MAX_RETRIES,
-        )
-    results: dict[int, bytes] = {}
-    with times.stage("clean"), progress.task("reading articles (ray)", total=len(work)) as advance:
-        for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
-            for seq, payload in zip(batch["seq"], batch["items"], strict=True):
+    return ds.map_batches(
+        read_prepare,
+        fn_kwargs={"settings": settings},
+        batch_size=1,
+        batch_format="numpy",
+        num_cpus=1,
+        max_retries=MAX_RETRIES,
+    )
+
+
+def _in_order(ds: Any, n_units: int, first: int = 0) -> Iterator[tuple[int, bytes]]:
+    """(seq, payload) of units first..first+n_units-1 in order, each as soon as its turn comes: only
+    the units that finished ahead of an earlier one wait in memory."""
+    waiting: dict[int, bytes] = {}
+    turn = first
+    for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
+        for seq, payload in zip(batch["seq"], batch["items"], strict=True):
+            if int(seq) >= turn:
                 # One result per unit: a unit re-run after a crash replaces, never adds.
-                results[int(seq)] = payload
+                waiting[int(seq)] = payload
+        while turn in waiting:
+            yield turn, waiting.pop(turn)
+            turn += 1
+    if turn != first + n_units:  # Ray re-runs lost units itself; this only guards the bookkeeping
+        raise RuntimeError(f"ray engine lost {first + n_units - turn} work unit(s)")
+
+
+def iter_load(
+    inputs: Inputs,
+    settings: Settings,
+    *,
+    address: str | None = None,
+    workers: int | None = None,
+    progress: Progress = _QUIET,
+) -> Iterator[Article | Failure]:
+    """`load` as a stream, in input order (as `pipeline.iter_load`): the driver holds the work units
+    and the repeat index (and one window of raw input), not the cleaned articles."""
+    import itertools
+
+    from ..pipeline import Deduper
+
+    ray = connect(address, workers)
+    seen = Deduper()
+    todo = units(inputs, settings)
+    with progress.task("reading articles (ray)") as advance:
+        # A window of units at a time: the driver never holds more raw input than one window.
+        while window := list(itertools.islice(todo, UNITS_PER_WINDOW)):
+            ds = _dataset(ray, window, settings, (), workers)
+            for _, payload in _in_order(ds, len(window), first=window[0]["seq"]):
+                for item in pickle.loads(payload):
+                    yield seen.check(item)
                 advance(1)
-    missing = set(range(len(work))) - set(results)
-    if missing:  # Ray re-runs lost units itself; this only guards the bookkeeping
-        raise RuntimeError(f"ray engine lost {len(missing)} work unit(s)")
-    return _assemble(results, bool(stages))
 
 
 def _assemble(results: dict[int, bytes], with_features: bool) -> tuple[list[Article], list[Failure], list[Features]]:
