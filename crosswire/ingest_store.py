@@ -19,6 +19,16 @@ from .store import Store
 GROUP_STATE = "group.stream"
 GROUP_VERSION = "group.stream.version"
 BATCH = 64  # articles per transaction: small enough that a crash loses little, large enough to be fast
+# Each commit also rewrites the grouping and its state, which grow with the store: with a fixed batch a
+# large ingest would cost O(n^2). So a batch grows to 1/GROWTH of what is stored (up to MAX_BATCH), and
+# the total stays O(n log n); a crash still loses at most one batch, which the next run stores again.
+GROWTH = 16
+MAX_BATCH = 4096
+
+
+def batch_limit(stored: int) -> int:
+    """Articles in the next transaction when `stored` are already in the store."""
+    return min(MAX_BATCH, max(BATCH, stored // GROWTH))
 
 
 def _version(conn) -> int:
@@ -43,16 +53,18 @@ def ingest_stream(store: Store, items: Iterable[Article | Failure], settings: Se
     writer = _BatchWriter(store, settings)
     articles: list[Article] = []
     failures: list[Failure] = []
+    limit = batch_limit(store.article_count())
     with progress.task("storing articles", total=total) as advance:
         for item in items:
             if isinstance(item, Failure):
                 failures.append(item)
                 continue
             articles.append(item)
-            if len(articles) >= BATCH:
+            if len(articles) >= limit:
                 writer.commit(articles, failures)
                 advance(len(articles))
                 articles, failures = [], []
+                limit = batch_limit(store.article_count())
         if articles or failures or not writer.committed:
             writer.commit(articles, failures)
             advance(len(articles))

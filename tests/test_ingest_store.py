@@ -64,3 +64,11 @@ def test_ingest_reads_lazily_and_catches_repeats(tmp_path):
     # The CLI's path: the same file through api.ingest stores the three distinct texts once.
     result = api.ingest([src], Settings(progress=False), tmp_path / "news.db")
     assert (result.added, len(result.failures)) == (3, 2)
+
+
+def test_batches_grow_with_the_store_up_to_a_cap():
+    from crosswire.ingest_store import MAX_BATCH, batch_limit
+
+    sizes = [batch_limit(n) for n in (0, 1_000, 10_000, 100_000, 10_000_000)]
+    assert sizes[0] == BATCH and sizes == sorted(sizes) and sizes[-1] == MAX_BATCH
+    assert sizes[2] > BATCH  # a store of 10k articles no longer commits 64 at a time
