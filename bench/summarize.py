@@ -14,10 +14,13 @@ Protocol (the same for every system):
 * wall time per cluster: crosswire from the raw texts (cleaning + splitting + summarizing, citations
   included), peers from the cleaned texts (splitting + ranking); model loading happens before timing.
 
-What the numbers mean for generalization: nothing in crosswire is fitted to these sets. Its only
-choice made on data (the weight of word-level agreement, one of six options; see
-crosswire/summarize/scoring.py) looked at NeuS train and Multi-News validation clusters 0-124, so
-NeuS val and Multi-News clusters 125-249 (printed as their own table) were never used for choosing.
+What the numbers mean for generalization: crosswire's learned sentence scorer
+(crosswire/models/summary_ridge.json) was trained by bench/summarize_train.py on NeuS train only, so
+no cluster scored here was seen in training. The few settings chosen on data (the word-agreement
+weight, the learned score's blend weight, the redundancy threshold and the model's label; see
+crosswire/summarize/scoring.py and select.py) were compared on NeuS train, NeuS val and Multi-News
+validation clusters 0-124; Multi-News clusters 125-249 (printed as their own table) were never used
+for choosing anything.
 """
 
 from __future__ import annotations
@@ -192,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.flush()
 
 
-_MN_CHOICE = 125  # Multi-News clusters 0-124 were looked at when choosing the word-agreement weight
+_MN_CHOICE = 125  # Multi-News clusters 0-124 were looked at when choosing settings (see the docstring)
 
 
 def _table(title: str, scores: dict[str, dict[str, list[float]]], part: slice) -> None:

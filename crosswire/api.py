@@ -277,4 +277,4 @@ def stored_story(store: Store, story_id: str, settings: Settings, words: int | N
 
 
 # Bump when any per-story stage changes what it produces, so cached analyses are recomputed.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from crosswire.compare.align import tfidf
@@ -127,3 +128,45 @@ def test_restated_marks_the_lower_ranked_of_two_paraphrases():
     a0, a1, b0 = (Sentence("a", 0, 0, 10, "x" * 10), Sentence("a", 1, 11, 20, "y" * 9), Sentence("b", 0, 0, 9, "z" * 9))
     assert restated([a0, b0, a1], [[b0], [a0], []]) == {1}  # b0 restates a0, which ranks higher
     assert restated([a0, a1], [[], []]) == set()
+
+
+def test_learned_scorer_ships_and_reads_every_feature(sochi):
+    # The shipped model must name only features that exist, with one raw and one rescaled weight each,
+    # and give every candidate a finite score (a renamed feature would otherwise silently misalign).
+    import json
+
+    from crosswire.summarize.features import FEATURES, candidates
+    from crosswire.summarize.scoring import MODEL, learned, score
+
+    spec = json.loads(MODEL.read_text(encoding="utf-8"))
+    assert set(spec["features"]) <= set(FEATURES)
+    assert len(spec["raw"]) == len(spec["unit"]) == len(spec["features"])
+    arts, sents = sochi
+    cands = candidates(arts, sents)
+    assert np.isfinite(learned(cands)).all() and len(learned(cands)) == len(cands.sentences)
+    assert np.isfinite(score(cands)).all()
+    first = cands.features[:, FEATURES.index("first")]
+    assert all(f == (s.index == 0) for f, s in zip(first, cands.sentences, strict=True))
+
+
+def _toy(words, vectors):
+    from scipy import sparse
+
+    from crosswire.summarize.features import FEATURES, Candidates
+
+    sents = tuple(Sentence("a", i, 100 * i, 100 * i + 5, "x" * 5) for i in range(len(words)))
+    return Candidates(sents, sparse.csr_matrix(np.array(vectors, dtype=float)), np.zeros((len(words), len(FEATURES))),
+                      np.array(words, dtype=float))
+
+
+def test_pick_swaps_in_a_sentence_that_uses_the_budget_better():
+    from crosswire.summarize.select import pick
+
+    scores = np.array([1.0, 0.9, 0.85])
+    # Greedy takes 30 + 20 words and leaves 10 of 60 unused; 30 + 28 carries more score per budget.
+    cands = _toy([30, 20, 28], np.eye(3))
+    assert [s.index for s in pick(cands, scores, 60)] == [0, 2]
+    # ... but never a sentence that repeats one already chosen.
+    same = _toy([30, 20, 28], [[1, 0, 0], [0, 1, 0], [1, 0, 0]])
+    assert [s.index for s in pick(same, scores, 60)] == [0, 1]
+    assert [s.index for s in pick(cands, scores, 60, exclude=frozenset({2}))] == [0, 1]

@@ -2,13 +2,14 @@
 
 How it works (all in the story's own TF-IDF space, no model load on the scoring path):
 1. `features.candidates` drops text that is not story prose and computes per-sentence evidence
-   (centroid similarity, cross-article support, title similarity, lead position, length, quoting,
-   how many outlets use its words).
-2. `scoring.score` turns the evidence into one number (fixed weights; see there for what a learned
-   scorer did and did not add).
+   (centroid similarity, cross-article support, title similarity, position, length, quoting,
+   how many outlets use its words and word pairs, how on-topic its article is).
+2. `scoring.score` turns the evidence into one number: half a hand-weighted score, half a small
+   ridge model shipped as JSON (crosswire/models/summary_ridge.json, trained on NeuS train by
+   bench/summarize_train.py; numpy inference).
 3. `select.pick` fills the word budget greedily by score, skipping sentences that repeat one already
-   chosen (and, once citations are known, paraphrases of one), then orders the chosen by where the
-   story first mentions them.
+   chosen (and, once citations are known, paraphrases of one), swaps in sentences that use the budget
+   better; the summary is ordered by where the story first mentions each sentence.
 4. `compare.align` finds, for each chosen sentence, the sentence of every other article that states
    the same content: those are its citations, after the one it was taken from.
 """
@@ -23,7 +24,7 @@ from .features import candidates
 from .scoring import score
 from .select import cite, pick, restated
 
-VERSION = "summarize.consensus.v1"
+VERSION = "summarize.consensus.v2"  # v2: learned half of the score, budget swaps
 
 
 def summarize(

@@ -27,12 +27,18 @@ _BOILERPLATE = re.compile(
     r"related:|getty images|\bphoto(graph)?s?:|\bimage:|\bcaption\b|\(ap photo|\bfile photo\b|"
     r"contributed to this report|reporting by|editing by|\be-?mail\b|tweet with a location|"
     r"\bcomments?\b.*\b(below|policy)\b|terms of (use|service)|privacy policy|javascript|"
-    r"\bsee more\b|\bwatch:|\bvideo:|listen to|download the|our app\b",
+    r"\bsee more\b|\bwatch:|\bvideo:|listen to|download the|our app\b|"
+    # Notices of web archives, which a page fetched through an archive shows instead of the story
+    # (12% of Multi-News validation clusters hold one: "donating their crawl data to the Internet Archive").
+    r"internet archive|wayback machine|crawl data|\bthese crawls\b|crawls of supported|archive-it\b|web captures?\b",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^(by|posted|updated|published|written by)\b", re.IGNORECASE)
 _QUOTES = re.compile(r"[\"“”]")
 _ENDS_WELL = re.compile(r"[.!…][\"'”’)\]]*$")
+_DIGIT = re.compile(r"\d")
+# A capitalised word not opening the text or a sentence: a cheap stand-in for a named entity.
+_NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+")
 
 
 def keep(sentence: Sentence, repeats: Counter[str]) -> bool:
@@ -74,6 +80,18 @@ FEATURES = (
     "quote",  # share of characters inside quotation marks (opinion colour, rarely in editor summaries)
     "consensus",  # mean share of the story's articles using each of its content words
     "title_terms",  # share of its content words found in some article title (0 when there are none)
+    # Evidence only the learned scorer (scoring.LEARNED) reads:
+    "relpos",  # index / sentences in its article: how far into the story it sits
+    "first",  # 1 for an article's first sentence
+    "top3",  # 1 for the first three sentences of an article
+    "absidx",  # min(index, 30) / 30: position without the 1/x squeeze of "lead"
+    "digits",  # digits per word (counts, dates, money)
+    "names",  # capitalised non-initial words per word (who and where)
+    "bigram_consensus",  # mean share of the other articles using each of its content-word bigrams
+    "short",  # 1 under 15 words
+    "long",  # 1 over 35 words
+    "content_share",  # content words per word (stop-word-heavy sentences say little)
+    "article_centrality",  # cosine of its article to the other articles' centroid (off-topic pages score 0)
 )
 
 
@@ -115,8 +133,49 @@ def candidates(articles: Sequence[Article], sentences: dict[str, Sequence[Senten
     quote = np.array([_quoted_share(s.text) for s in kept])
     lead = np.array([1.0 / (1 + s.index) for s in kept])
     consensus, title_terms = _word_consensus(bags, art, titles)
-    feats = np.column_stack([cen, support, title, lead, np.minimum(words, 40) / 40, quote, consensus, title_terms])
+    index = np.array([s.index for s in kept], dtype=float)
+    sizes = np.array([max(len(sentences.get(s.article, ())), 1) for s in kept], dtype=float)
+    digits = np.array([len(_DIGIT.findall(s.text)) for s in kept]) / words
+    names = np.array([len(_NAME.findall(s.text)) for s in kept]) / words
+    content = np.array([len(b) for b in bags]) / words
+    feats = np.column_stack([
+        cen, support, title, lead, np.minimum(words, 40) / 40, quote, consensus, title_terms,
+        index / sizes, index == 0, index < 3, np.minimum(index, 30) / 30, digits, names,
+        _bigram_consensus(bags, art), words < 15, words > 35, content, _article_centrality(dvec, art, list(doc_bags)),
+    ]).astype(float)
     return Candidates(tuple(kept), vec, feats, words)
+
+
+def _article_centrality(dvec, art: np.ndarray, order: list[str]) -> np.ndarray:
+    """Per sentence: cosine of its article to the mean of the other articles (1 for a lone article)."""
+    if len(order) < 2:
+        return np.ones(len(art))
+    d = dvec.toarray()
+    total = d.sum(axis=0)
+    cos = {}
+    for i, a in enumerate(order):
+        rest = total - d[i]
+        cos[a] = float(d[i] @ rest) / (np.linalg.norm(rest) or 1.0)
+    return np.array([cos[a] for a in art])
+
+
+def _bigram_consensus(bags: list[list[str]], art: np.ndarray) -> np.ndarray:
+    """Per sentence: mean share of the other articles using each of its content-word bigrams.
+
+    Shared word pairs ("interest rates", "Supreme Court") are what ROUGE-2 rewards and what outlets
+    reporting the same event repeat; a single shared word is often only the story's topic.
+    """
+    used: dict[tuple[str, str], set[str]] = {}
+    for bag, a in zip(bags, art, strict=True):
+        for pair in zip(bag, bag[1:], strict=False):
+            used.setdefault(pair, set()).add(a)
+    others = max(len(set(art)) - 1, 1)
+    out = np.zeros(len(bags))
+    for i, bag in enumerate(bags):
+        pairs = set(zip(bag, bag[1:], strict=False))
+        if pairs:
+            out[i] = sum(len(used[p]) - 1 for p in pairs) / (len(pairs) * others)
+    return out
 
 
 def _word_consensus(bags: list[list[str]], art: np.ndarray, titles: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:

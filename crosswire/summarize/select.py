@@ -6,40 +6,77 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..compare.align import SAME_CONTENT, align
+from ..compare.align import align
 from ..records import Sentence
 from .features import MIN_WORDS, Candidates
 
-# Two summary sentences may not have TF-IDF cosine above this. It is the alignment cut-off itself
-# (align.SAME_CONTENT): a sentence that "states the same content" as one already chosen would be a
-# citation of it, not new information, so it is redundant by the same definition the citations use.
-# Pairs at 0.3-0.5 share the story's names but add a fact, which a summary wants.
-REDUNDANT = SAME_CONTENT
+# Two summary sentences may not have TF-IDF cosine above this. Stricter than the alignment cut-off
+# (align.SAME_CONTENT, 0.45: "states the same content", which the citations also catch): two sentences
+# at 0.35-0.45 share the story's names and most of one fact, and a budgeted summary gains more from a
+# sentence with a new fact. 0.35 against 0.45: +0.3 R-1 and R-2 on Multi-News validation clusters
+# 0-124, even on NeuS train (the only two options compared); 0.25 already drops sentences that add
+# a fact (R-2 on NeuS train -0.3).
+REDUNDANT = 0.35
 
 
 def pick(cands: Candidates, scores: np.ndarray, words: int, exclude: frozenset[int] = frozenset()) -> list[Sentence]:
-    """Greedy by score: take a sentence if it fits the remaining budget and repeats nothing chosen.
+    """Greedy by score, then swaps that use the budget better; no two chosen sentences repeat each other.
 
     Returned best first. `exclude` holds candidate positions never to take.
     """
+    sims = (cands.vectors @ cands.vectors.T).toarray()
+    allowed = np.array([i not in exclude for i in range(len(scores))])
     chosen: list[int] = []
     left = words
-    sims = cands.vectors
     for i in np.argsort(-scores, kind="stable"):
         if left < MIN_WORDS:
             break
-        if int(i) in exclude:
-            continue
         n = int(cands.words[i])
-        if n > left:
+        if not allowed[i] or n > left or (chosen and sims[i, chosen].max() > REDUNDANT):
             continue
-        if chosen:
-            overlap = (sims[i] @ sims[chosen].T).toarray().max()
-            if overlap > REDUNDANT:
-                continue
         chosen.append(int(i))
         left -= n
-    return [cands.sentences[i] for i in chosen]
+    chosen = _swap(chosen, scores, cands.words, sims, allowed, words)
+    return [cands.sentences[i] for i in sorted(chosen, key=lambda i: -scores[i])]
+
+
+def _swap(chosen: list[int], scores: np.ndarray, words: np.ndarray, sims: np.ndarray, allowed: np.ndarray,
+          budget: int) -> list[int]:
+    """Replace one chosen sentence by another while that raises the summed score x words.
+
+    Greedy by score stops when nothing left fits: a 60-word budget filled with two sentences of 25
+    words leaves 10 unused, though a 33-word sentence scored nearly as high as the 25-word one would
+    have fitted. Score x words is the value per sentence that a word budget rewards (the learned half of
+    the score predicts ROUGE-2 precision, i.e. value per word). Swaps only, and at most
+    `_SWAP_ROUNDS`: the greedy order still decides which facts come in. Measured: +0.1 to 0.25 R-1
+    and R-2 on NeuS (train and val); -0.05 R-1 / -0.1 R-2 on Multi-News clusters 0-124, whose 260
+    words the greedy pass already fills to about 254.
+    """
+    mass = scores * words
+    for _ in range(_SWAP_ROUNDS):
+        total = mass[chosen].sum()
+        best, best_set = total + 1e-9, None
+        for j in range(len(chosen)):
+            rest = chosen[:j] + chosen[j + 1 :]
+            room = budget - words[rest].sum()
+            ok = allowed & (words <= room)
+            ok[chosen] = False
+            if rest:
+                ok &= sims[:, rest].max(axis=1) <= REDUNDANT
+            if not ok.any():
+                continue
+            i = int(np.argmax(np.where(ok, mass, -np.inf)))
+            gain = total - mass[chosen[j]] + mass[i]
+            if gain > best:
+                best, best_set = gain, [*rest, i]
+        if best_set is None:
+            break
+        chosen = best_set
+    return chosen
+
+
+# Each round is one swap; three was enough that a fourth never changed a NeuS train summary.
+_SWAP_ROUNDS = 3
 
 
 def cite(chosen: Sequence[Sentence], everything: Sequence[Sentence], *, semantic: bool) -> list[list[Sentence]]:
