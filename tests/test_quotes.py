@@ -184,3 +184,45 @@ def test_same_as_links_translated_renderings(seed_quotes):
     for q in linked:
         for j in q.same_as:
             assert not (q.speaker and linked[j].speaker and q.speaker != linked[j].speaker)
+
+
+def _parse(text: str):
+    from crosswire.nlp import spacy_model
+
+    return spacy_model()(text)
+
+
+def test_object_extents_offered_to_the_model():
+    from crosswire.quotes.candidates import generate
+
+    text = (
+        "Christie has endorsed Jeb Bush for president. "
+        "Sanders has long admired Pope Francis, who preaches a message of social justice."
+    )
+    spans = {(c.kind, text[c.start : c.end]) for c in generate(_parse(text))}
+    # the object with the phrase that completes it, and the bare name without its relative clause
+    assert ("dobj_plus", "Jeb Bush for president") in spans
+    assert ("dobj_core", "Pope Francis") in spans
+    assert ("dobj", "Pope Francis, who preaches a message of social justice") in spans
+
+
+def test_doc_info_agrees_with_spacy():
+    from crosswire.quotes.features import DocInfo
+
+    text = "Officials said on Monday that talks would resume.\n\n\u201cWe are ready,\u201d Lavrov said. It rained."
+    doc = _parse(text)
+    info = DocInfo(doc, [False] * len(doc), text)
+    assert info.head == [t.head.i for t in doc]
+    assert [info.lemma(t.i) for t in doc] == [t.lemma_.lower() for t in doc]
+    for t in doc:
+        d, x = 0, t
+        while x.head.i != x.i:
+            x, d = x.head, d + 1
+        assert info.depth[t.i] == d
+        sent = t.sent
+        assert info.bare_before[t.i] == all(x.is_punct or x.is_space for x in doc[sent.start : t.i])
+        assert info.bare_after[t.i] == all(x.is_punct or x.is_space for x in doc[t.i : sent.end])
+    for c0, c1 in ((0, 9), (15, 40), (52, 65)):
+        span = doc.char_span(c0, c1, alignment_mode="expand")
+        assert info.tokens(c0, c1) == (span.start, span.end)
+    assert info.has_mark(50, 56) and not info.has_mark(0, 40)

@@ -76,11 +76,11 @@ def _article_quotes(article: Article, doc: Any, threshold: float | None = None) 
     if doc.text != article.text:
         raise ValueError(f"parse of {article.id} does not match its cleaned text")
     model = load_model()
-    cands = generate(doc)
+    text = article.text
+    cands = generate(doc, text)
     score(cands, model)
     kept = decode(cands, model["threshold"] if threshold is None else threshold)
-    resolver = Resolver(doc, quote_index(doc, find_quotes(doc.text)))
-    text = article.text
+    resolver = Resolver(doc, quote_index(doc, find_quotes(text)), text)
     out = []
     for c in kept:
         span = Span(*mention_span(c.source)) if c.source is not None else None

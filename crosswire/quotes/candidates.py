@@ -10,6 +10,7 @@ lexicalised model is what lets stance and event cues ("called", "support", "decl
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,31 +40,34 @@ class Candidate:
     score: float = 0.0
 
 
-def generate(doc: Any) -> list[Candidate]:
-    """All candidate attributions in one parsed article."""
-    from .features import features
+def generate(doc: Any, text: str | None = None) -> list[Candidate]:
+    """All candidate attributions in one parsed article (`text` is `doc.text`, when at hand:
+    spaCy rebuilds that string from the tokens on every access)."""
+    from .features import DocInfo, features
 
-    text = doc.text
+    text = doc.text if text is None else text
     quotes = find_quotes(text)
     in_quote = quote_index(doc, quotes)
+    info = DocInfo(doc, in_quote, text)
+    marks = [m.start() for m in _QMARKS_RE.finditer(text)]  # so _trim need not rescan each span
     out: list[Candidate] = []
     for tok in doc:
         if tok.pos_ in ("VERB", "AUX") and tok.dep_ != "aux" and tok.dep_ != "auxpass":
             out.extend(_verb_candidates(doc, tok))
         elif tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "poss" for c in tok.children):
             out.extend(_noun_candidates(doc, tok))
-    out.extend(_quote_candidates(doc, quotes))
-    out.extend(_colon_lines(doc))
+    out.extend(_quote_candidates(doc, quotes, text))
+    out.extend(_colon_lines(doc, text))
     kept = []
     for cand in out:
-        cand.start, cand.end = _trim(text, cand.start, cand.end)
+        cand.start, cand.end = _trim(text, cand.start, cand.end, marks)
         if cand.end - cand.start < 2:
             continue
         cand.direct = _is_direct(cand, quotes)
         if cand.direct:
             q = next(q for q in quotes if q.outer_start <= cand.start and cand.end <= q.outer_end)
             cand.start, cand.end = q.start, q.end
-        cand.feats = features(doc, cand, in_quote, text)
+        cand.feats = features(info, cand)
         kept.append(cand)
     return kept
 
@@ -120,6 +124,13 @@ def _verb_candidates(doc: Any, v: Any) -> list[Candidate]:
                 s = min(_subtree_span(x)[0] for x in parts)
                 e = max(_subtree_span(x)[1] for x in parts)
             out.append(Candidate(s, e, c.dep_, v, cue, src))
+            if c.dep_ == "dobj":
+                out.extend(Candidate(s2, e2, k, v, cue, src) for k, s2, e2 in _object_variants(v, c, s, e))
+        elif c.dep_ == "nsubjpass":
+            # "Farook's name was announced", "This is tweeted": a passive event's subject is what
+            # was said or done; the agent, if any, is the source
+            agent = next((p for a in v.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"), None)
+            out.append(Candidate(*_subtree_span(c), "passive", v, cue, agent))
         elif c.dep_ in ("prep", "dative") and c.pos_ == "ADP":
             objs = [x for x in c.children if x.dep_ in ("pobj", "pcomp")]
             if objs:
@@ -134,9 +145,47 @@ def _verb_candidates(doc: Any, v: Any) -> list[Candidate]:
         # "..., sources said." parsed as a dependent of the reported clause: the head's clause
         # minus the attribution is the content.
         head = v.head
-        left = [t for t in head.subtree if t.i < v.left_edge.i]
+        lo, hi = v.left_edge.i, v.right_edge.i
+        sub = list(head.subtree)
+        left = [t for t in sub if t.i < lo]
         if left and subject_of(head) is not None:
             out.append(Candidate(*_span_of(left), "inverted", v, cue, src))
+            right = [t for t in sub if t.i > hi and not t.is_punct]
+            if right:
+                # "This campaign, he says, is different": the content runs on past the attribution
+                out.append(Candidate(left[0].idx, _span_of(right)[1], "inverted_full", v, cue, src))
+    if v.dep_ == "relcl" and v.head.pos_ in ("NOUN", "PROPN"):
+        # "the alt-right, which Clinton denounced": what the relative clause is about is the
+        # content when the verb's own object is the relative pronoun
+        if any(c.dep_ in ("dobj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in v.children):
+            n = v.head
+            out.append(Candidate(n.left_edge.idx, n.idx + len(n.text), "relcl_head", v, cue, src))
+    return out
+
+
+# Right dependents that close a noun phrase's own words: what follows them ("Pope Francis, who
+# preaches ...") is commentary the annotators leave out of the content.
+_NP_BREAK = {"relcl", "appos", "acl", "punct", "cc", "conj", "advmod", "prep"}
+# Verb dependents that complete an object ("endorsed Jeb Bush for president", "regards Jerusalem as
+# its capital", "attacked Rubio for missing votes"): the pair is the content.
+_OBJ_COMPLETION = {"prep", "advcl", "xcomp", "oprd", "ccomp", "dative"}
+
+
+def _object_variants(v: Any, obj: Any, s: int, e: int) -> list[tuple[str, int, int]]:
+    """Other plausible extents of a verb's object: the bare noun phrase, and the object with the
+    phrase that completes it. The model, not a rule, picks the extent annotators would mark."""
+    out = []
+    last = obj
+    for t in obj.rights:
+        if t.dep_ in _NP_BREAK:
+            break
+        last = t.right_edge
+    core_end = last.idx + len(last.text)
+    if core_end < e:
+        out.append(("dobj_core", s, core_end))
+    nxt = next((c for c in v.children if c.i > obj.right_edge.i), None)
+    if nxt is not None and nxt.dep_ in _OBJ_COMPLETION and nxt.left_edge.i == obj.right_edge.i + 1:
+        out.append(("dobj_plus", s, _subtree_span(nxt)[1]))
     return out
 
 
@@ -176,11 +225,11 @@ def _noun_candidates(doc: Any, n: Any) -> list[Candidate]:
 _COLON_LINE = re.compile(r"^[ \t]*([A-Z][^:\n]{1,40}):[ \t]+(\S[^\n]*)$", re.M)
 
 
-def _colon_lines(doc: Any) -> list[Candidate]:
+def _colon_lines(doc: Any, text: str) -> list[Candidate]:
     # Headline convention "Graham: Trump's rhetoric destroying GOP's chances": the speaker, a
     # colon, then what they said.
     out = []
-    for m in _COLON_LINE.finditer(doc.text):
+    for m in _COLON_LINE.finditer(text):
         if len(m.group(1).split()) > 5:
             continue
         src = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
@@ -191,8 +240,7 @@ def _colon_lines(doc: Any) -> list[Candidate]:
     return out
 
 
-def _quote_candidates(doc: Any, quotes: list[QuoteMarks]) -> list[Candidate]:
-    text = doc.text
+def _quote_candidates(doc: Any, quotes: list[QuoteMarks], text: str) -> list[Candidate]:
     out: list[Candidate] = []
     prev: Candidate | None = None
     for q in quotes:
@@ -278,16 +326,17 @@ def _near_join(text: str, end: int, start: int) -> bool:
 
 _WORD = re.compile(r"\w+")
 _QMARKS = '"\u201c\u201d\u00ab\u00bb\u201e'
+_QMARKS_RE = re.compile("[" + _QMARKS + "]")
 
 
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+def _trim(text: str, s: int, e: int, marks: list[int]) -> tuple[int, int]:
     while True:
         while s < e and text[s] in _TRIM:
             s += 1
         while e > s and text[e - 1] in _TRIM:
             e -= 1
         # a lone quotation mark at an edge belongs to a neighbouring quotation, not to this span
-        inner = sum(text[i] in _QMARKS for i in range(s, e))
+        inner = bisect_left(marks, e) - bisect_left(marks, s)
         if inner % 2 == 1 and s < e and text[s] in _QMARKS and not text[s + 1 : s + 2].isalnum():
             s += 1
         elif inner % 2 == 1 and e > s and text[e - 1] in _QMARKS and text[e - 2 : e - 1].isspace():

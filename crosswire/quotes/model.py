@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,11 @@ def load_model(path: str = str(MODEL_PATH)) -> dict[str, Any]:
 
 def score(cands: list[Candidate], model: dict[str, Any]) -> None:
     """Set each candidate's probability of being an attribution."""
-    w = model["weights"]
+    get = model["weights"].get
+    zeros = repeat(0.0)
     for c in cands:
-        z = sum(w.get(k, 0.0) * v for k, v in c.feats.items())
+        # every feature is an indicator (value 1.0, see features.py): the dot product is a sum
+        z = sum(map(get, c.feats, zeros))
         c.score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

@@ -81,11 +81,24 @@ def mention_span(tok: Any) -> tuple[int, int]:
         else:
             break
     if tok.ent_iob_ != "O":
-        ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+        ent = entity_of(tok)
         if ent is not None:
             left = min(left, ent[0], key=lambda t: t.i)
             right = max(right, ent[-1], key=lambda t: t.i)
     return left.idx, right.idx + len(right.text)
+
+
+def entity_of(tok: Any) -> Any | None:
+    """The named-entity span holding `tok`, read off its IOB tags (`doc.ents` would build a Span
+    for every entity of the article on each call)."""
+    if tok.ent_iob_ in ("O", ""):
+        return None
+    doc, start, end = tok.doc, tok.i, tok.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +112,7 @@ class _Person:
 class Resolver:
     """Resolves source mentions of one parsed article to full names."""
 
-    def __init__(self, doc: Any, quoted: list[bool]) -> None:
+    def __init__(self, doc: Any, quoted: list[bool], text: str | None = None) -> None:
         self.doc = doc
         self.quoted = quoted
         # The tagger's PERSON label is unreliable on single surnames ("Lavrov" comes out ORG), so
@@ -107,7 +120,8 @@ class Resolver:
         # one is a mention of that person.
         surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON"}
         self.full: dict[str, list[tuple[int, str]]] = {}  # surname -> [(token, full name)]
-        for m in re.finditer(r"\((\w+)\)\s+([A-Z]\w+)", doc.text):  # "President (Donald) Trump"
+        text = doc.text if text is None else text  # spaCy rebuilds doc.text on every access
+        for m in re.finditer(r"\((\w+)\)\s+([A-Z]\w+)", text):  # "President (Donald) Trump"
             tok = doc.char_span(m.start(2), m.end(2))
             if tok is not None:
                 surnames.add(m.group(2).lower())
@@ -164,7 +178,7 @@ class Resolver:
             if c.dep_ == "appos" and c.pos_ == "PROPN":
                 return self.resolve(c)
         if kind in ("org", "gpe", "norp"):
-            ent = next((e for e in self.doc.ents if e.start <= tok.i < e.end), None)
+            ent = entity_of(tok)
             if ent is None:
                 return None
             text = ent.text

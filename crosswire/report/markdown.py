@@ -3,10 +3,10 @@ said what, where outlets agree and differ, the timeline, and a numbered source l
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 from ..records import Article, Briefing, Citation, Story, Storyline
+from .quotes import same_statement, speaker_groups
 
 
 def _outlet(article: Article) -> str:
@@ -51,19 +51,16 @@ def _story_markdown(story: Story, by_id: dict[str, Article], level: str) -> list
         lines.append(f"{sent.text} {sources.markers(sent.citations)}")
     if story.summary:
         lines.append("")
-    if story.quotes:
+    groups = speaker_groups(story.quotes, story.entities)
+    if groups:
         lines += ["**Who said what**", ""]
-        by_speaker: dict[str, list[int]] = defaultdict(list)
-        for i, q in enumerate(story.quotes):
-            by_speaker[q.speaker or "(speaker not identified)"].append(i)
-        shown: set[int] = set()
-        for speaker, idxs in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            lines.append(f"- **{speaker}**")
+        listed: set[int] = set()
+        for speaker, idxs in groups:
+            lines.append(f"- **{speaker or '(speaker not identified)'}**")
             for i in idxs:
-                if i in shown:
+                if i in listed:
                     continue
-                group = [i, *[j for j in story.quotes[i].same_as if j not in shown]]
-                shown.update(group)
+                group = same_statement(story.quotes, i, listed)
                 parts = []
                 for j in group:
                     q = story.quotes[j]

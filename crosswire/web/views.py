@@ -7,13 +7,13 @@ article text or title is ever interpreted as markup.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
 from ..records import Article, Citation, Story, Storyline
+from ..report.quotes import same_statement, speaker_groups
 from ..segment import split_spans
 
 # A paragraph longer than this is cut down to the cited sentences and one sentence either side, so
@@ -208,24 +208,20 @@ class QuoteItem:
 
 def quotes_by_speaker(story: Story, sources: Sources) -> list[tuple[str, list[QuoteItem]]]:
     """Speakers with most quotes first; a quote and its same-statement twins shown together."""
-    by_speaker: dict[str, list[int]] = defaultdict(list)
-    for i, q in enumerate(story.quotes):
-        by_speaker[q.speaker or "Speaker not identified"].append(i)
-    shown: set[int] = set()
+    listed: set[int] = set()
     out = []
-    for speaker, idxs in sorted(by_speaker.items(), key=lambda kv: (kv[0] == "Speaker not identified", -len(kv[1]), kv[0])):
+    for speaker, idxs in speaker_groups(story.quotes, story.entities):
         items = []
         for i in idxs:
-            if i in shown:
+            if i in listed:
                 continue
-            group = [i, *(j for j in story.quotes[i].same_as if j not in shown and 0 <= j < len(story.quotes))]
-            shown.update(group)
+            group = same_statement(story.quotes, i, listed)
             items.append(QuoteItem(tuple(
                 (story.quotes[j], sources.snippet(story.quotes[j].article, story.quotes[j].start, story.quotes[j].end))
-                for j in dict.fromkeys(group)
+                for j in group
             )))
         if items:
-            out.append((speaker, items))
+            out.append((speaker or "Speaker not identified", items))
     return out
 
 

@@ -1,0 +1,69 @@
+"""Which quotes a reader is shown, and under which speaker: shared by the Markdown and the web page.
+
+The JSON keeps every quote the extractor found (attributions without a resolved speaker included, as
+the contract says); a reader's "who said what" list keeps what reads as a statement by someone:
+a known speaker, or words in quotation marks, with at least a few words of content ("that", "to
+attend" are fragments of an attribution, not something said). Speakers are grouped under the name
+the story's entities give them, so "Sergey Lavrov" and "Sergei Lavrov" are one speaker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..records import Entity, Quote
+
+# Fewer content words than this read as a fragment of an attribution, not a statement.
+MIN_WORDS = 3
+
+
+def shown(quote: Quote) -> bool:
+    """Does a reader's list show this quote?"""
+    return len(quote.text.split()) >= MIN_WORDS and (bool(quote.speaker) or quote.direct)
+
+
+def canonical_speakers(entities: Sequence[Entity]) -> dict[str, str]:
+    """Lower-cased name or alias -> the entity's name, for people and organisations."""
+    out: dict[str, str] = {}
+    for e in entities:
+        if e.type not in ("PERSON", "ORG"):
+            continue
+        for name in (e.name, *e.aliases):
+            out.setdefault(name.lower(), e.name)
+    return out
+
+
+def speaker_groups(quotes: Sequence[Quote], entities: Sequence[Entity] = ()) -> list[tuple[str | None, list[int]]]:
+    """(speaker or None, indices of its shown quotes): most quoted first, the unidentified last."""
+    names = canonical_speakers(entities)
+    groups: dict[str | None, list[int]] = {}
+    for i, q in enumerate(quotes):
+        if shown(q):
+            speaker = _canonical(q.speaker, names) if q.speaker else None
+            groups.setdefault(speaker, []).append(i)
+    return sorted(groups.items(), key=lambda kv: (kv[0] is None, -len(kv[1]), kv[0] or ""))
+
+
+def _canonical(speaker: str, names: dict[str, str]) -> str:
+    """The entity name for a speaker: its alias, else an alias after a title, else a transliteration
+    of one ("Sergey"/"Sergei Lavrov": same surname, full names at least 85% alike), else as found."""
+    from rapidfuzz import fuzz
+
+    low = speaker.lower()
+    if low in names:
+        return names[low]
+    surname = low.split()[-1]
+    for alias, name in names.items():
+        if " " in alias and low.endswith(" " + alias):  # a title before the name: "U.S. President Donald Trump"
+            return name
+        if " " in low and alias.split()[-1] == surname and fuzz.ratio(alias, low) >= 85:
+            return name
+    return speaker
+
+
+def same_statement(quotes: Sequence[Quote], i: int, done: set[int]) -> list[int]:
+    """Quote i and its shown same-statement twins not listed yet (marks them listed)."""
+    group = [i, *(j for j in quotes[i].same_as if 0 <= j < len(quotes) and j not in done and shown(quotes[j]))]
+    group = list(dict.fromkeys(group))
+    done.update(group)
+    return group

@@ -1,0 +1,70 @@
+"""The reader's "who said what": which quotes are shown, under which speaker."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import SEEDS
+
+from crosswire.records import Entity, Quote
+from crosswire.report.quotes import same_statement, speaker_groups
+
+
+def _q(speaker, text, direct=False, same_as=()):
+    return Quote(speaker, None, text, "a1", 0, len(text), "said", direct, tuple(same_as))
+
+
+def test_fragments_and_unattributed_indirect_text_are_not_listed():
+    quotes = [
+        _q("Sergey Lavrov", "that"),  # a fragment of an attribution
+        _q(None, "the political situation in Venezuela"),  # no speaker, not a quotation
+        _q(None, "We will continue our dialogue", direct=True),
+        _q("Mike Pompeo", "the two countries are working on improving relations"),
+    ]
+    groups = speaker_groups(quotes)
+    assert groups == [("Mike Pompeo", [3]), (None, [2])]
+
+
+def test_speakers_are_grouped_under_their_entity_name():
+    entities = [
+        Entity("Sergei Lavrov", "PERSON", ("Lavrov", "Sergei Lavrov"), ("a1",)),
+        Entity("Donald Trump", "PERSON", ("Trump", "Donald Trump"), ("a1",)),
+        Entity("Sergio Lavrova", "PERSON", ("Sergio Lavrova",), ("a1",)),
+    ]
+    quotes = [
+        _q("Sergey Lavrov", "Russia is ready to extend the treaty"),
+        _q("Lavrov", "the allegations are baseless and unproven"),
+        _q("U.S. President Donald Trump", "he expected a very fruitful meeting"),
+        _q("Mike Pompeo", "lines of communication remain open"),
+    ]
+    groups = dict(speaker_groups(quotes, entities))
+    assert groups == {"Sergei Lavrov": [0, 1], "Donald Trump": [2], "Mike Pompeo": [3]}
+
+
+def test_same_statement_twins_are_listed_once():
+    quotes = [
+        _q("Mike Pompeo", "Trump is committed to improving this relationship", same_as=[1, 2]),
+        _q("Mike Pompeo", "Trump is committed to improve this relationship", same_as=[0]),
+        _q("Mike Pompeo", "ok", same_as=[0]),  # not shown, so never listed as a twin
+    ]
+    done: set[int] = set()
+    assert same_statement(quotes, 0, done) == [0, 1]
+    assert done == {0, 1}
+
+
+def test_seed_briefing_lists_each_speaker_once_per_story():
+    out = subprocess.run(
+        [sys.executable, "-m", "crosswire.cli", "brief", str(SEEDS), "--format", "md"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    for story in out.split("\n### ")[1:]:
+        section = story.split("**Who said what**")[-1].split("**Where the outlets")[0]
+        speakers = [line[4:-2] for line in section.splitlines() if line.startswith("- **")]
+        assert len(speakers) == len(set(speakers)), speakers
+        assert "Sergey Lavrov" not in speakers  # listed under the entity's spelling
+    assert json.loads(subprocess.run(
+        [sys.executable, "-m", "crosswire.cli", "brief", str(SEEDS), "--format", "json"],
+        capture_output=True, text=True, check=True,
+    ).stdout)["stories"][0]["quotes"]  # the JSON still carries every quote
