@@ -65,20 +65,23 @@ _EMBED_CACHE_MAX = 100_000
 _embed_cache: dict[str, Any] = {}
 
 
-_threads = {"wanted": 1, "set": 0}
+_threads: dict[str, int] = {"wanted": 0, "set": 0, "default": 0}
 
 
 def configure(settings: Any) -> None:
     """Apply the settings that shape model execution (the embedder's thread count) to this process."""
-    _threads["wanted"] = max(1, int(settings.embed_threads))
+    _threads["wanted"] = max(0, int(settings.embed_threads))
 
 
 def _use_threads() -> None:
-    if _threads["set"] != _threads["wanted"]:
-        import torch
+    import torch
 
-        torch.set_num_threads(_threads["wanted"])
-        _threads["set"] = _threads["wanted"]
+    if not _threads["default"]:
+        _threads["default"] = torch.get_num_threads()  # PyTorch's own choice (cores, or OMP_NUM_THREADS)
+    wanted = _threads["wanted"] or _threads["default"]
+    if _threads["set"] != wanted:
+        torch.set_num_threads(wanted)
+        _threads["set"] = wanted
 
 
 def embed(texts: list[str], batch_size: int = 64) -> Any:

@@ -323,7 +323,8 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
 def _analyze_task(payload) -> tuple[list[Story], dict[str, float], dict[str, float]]:
     """One worker task: parse the stories' articles in this process and analyse each story."""
     stories, members, sentences, settings, words = payload
-    local = replace(settings, parse_processes=1)
+    # The workers already use every core: one embedder thread each (unless the user chose a number).
+    local = replace(settings, parse_processes=1, embed_threads=settings.embed_threads or 1)
     times = StageTimes()
     out = [analyze_story_parsed(s, [members[a] for a in s.articles], sentences, local, words, times) for s in stories]
     return out, times.seconds, times.cpu_seconds

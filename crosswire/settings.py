@@ -51,9 +51,10 @@ class Settings:
         "summarizer's time; off: citations by stemmed word overlap, which finds restatements, not paraphrases).",
     )
     embed_threads: int = _knob(
-        1,
-        "PyTorch threads for the sentence embedder. 1 by default: during a brief the spaCy workers share the "
-        "cores with it, and oversubscribed PyTorch threads spin-wait (measured: 3x the CPU for the same vectors).",
+        0,
+        "PyTorch threads for the sentence embedder; 0: PyTorch's own choice (one per core), except 1 in each "
+        "of a brief's story workers, which already share the cores (oversubscribed threads spin-wait: "
+        "measured 3x the CPU for the same vectors).",
     )
     parse_processes: int = _knob(
         2,
