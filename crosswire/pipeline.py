@@ -284,6 +284,7 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
     loaded here first, so the forked workers share them instead of each loading its own.
     """
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     from .nlp import embedder, spacy_model
 
@@ -307,9 +308,11 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
             ([stories[i] for i in task], members, {a: sentences.get(a, []) for a in members}, settings, words)
         )
     done: list[Story | None] = [None] * len(stories)
+    # concurrent.futures rather than multiprocessing.Pool: a worker killed by the system (out of
+    # memory) raises BrokenProcessPool here instead of leaving the brief waiting forever.
     context = multiprocessing.get_context("fork")
-    with context.Pool(_story_workers(stories, settings)) as pool:
-        for task, (results, seconds, cpu) in zip(tasks, pool.imap(_analyze_task, payloads), strict=True):
+    with ProcessPoolExecutor(_story_workers(stories, settings), mp_context=context) as pool:
+        for task, (results, seconds, cpu) in zip(tasks, pool.map(_analyze_task, payloads), strict=True):
             for i, story in zip(task, results, strict=True):
                 done[i] = story
             for name, value in seconds.items():
