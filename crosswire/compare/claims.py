@@ -105,7 +105,6 @@ def _scores(pool: list[Sentence], outlet_of: list[str], bags: list[list[str]], c
     lex[outlets[:, None] == outlets[None, :]] = 0.0
     np.fill_diagonal(lex, 0.0)
     _align_figures(lex, pool)
-    _align_shared_figures(lex, pool)
     candidates = _borderline_pairs(lex, pool) if cap > 0 else []
     if not candidates:
         return lex
@@ -131,43 +130,37 @@ def _scores(pool: list[Sentence], outlet_of: list[str], bags: list[list[str]], c
 
 
 def _align_figures(lex: np.ndarray, pool: list[Sentence]) -> None:
-    """Align borderline pairs that count the same thing differently ("25 people were injured" /
-    "Police say 27 people are injured"): the differing figures themselves lower the word overlap
-    and the embedding cosine, so a discrepancy would otherwise rarely be aligned at all. Only counts
-    of a named thing (the injured, the dead, people, a boy's age), not bare numbers or money."""
-    i_idx, j_idx = np.nonzero(np.triu(lex >= FIGURES_LEX, 1) & np.triu(lex < SAME_CONTENT, 1))
-    if not len(i_idx):
-        return
-    qty: dict[int, list] = {}
+    """Align borderline pairs on their figures, reading each sentence's quantities once:
+
+    * pairs (from FIGURES_LEX) that count the same thing differently ("25 people were injured" /
+      "Police say 27 people are injured"): the differing figures themselves lower the word overlap
+      and the embedding cosine, so a discrepancy would otherwise rarely be aligned at all. Only counts
+      of a named thing (the injured, the dead, people, a boy's age), not bare numbers or money;
+    * pairs (from BORDERLINE) that give the same precise figure ("$3.4 million", "103 patients"): two
+      outlets restating a fact in their own words keep its figures, and in one story two different
+      facts rarely share a sum or a count of ten or more.
+    """
+    i_idx, j_idx = np.nonzero(np.triu(lex >= BORDERLINE, 1) & np.triu(lex < SAME_CONTENT, 1))
+    counts: dict[int, list] = {}
+    precise: dict[int, set] = {}
     for i, j in zip(i_idx.tolist(), j_idx.tolist(), strict=True):
         for x in (i, j):
-            if x not in qty:
-                qty[x] = [q for q in numbers.quantities(pool[x].text) if q.kind == "count" and q.unit]
-        if qty[i] and qty[j] and numbers.conflicts(qty[i], qty[j]):
+            if x not in counts:
+                found = numbers.quantities(pool[x].text)
+                counts[x] = [q for q in found if q.kind == "count" and q.unit]
+                precise[x] = _specific_figures(found)
+        conflict = lex[i, j] >= FIGURES_LEX and counts[i] and counts[j] and numbers.conflicts(counts[i], counts[j])
+        if conflict or precise[i] & precise[j]:
             lex[i, j] = lex[j, i] = SAME_CONTENT
 
 
-def _specific_figures(text: str) -> set[tuple[str, float]]:
+def _specific_figures(found: list) -> set[tuple[str, float]]:
     """Figures precise enough to name a fact: sums of money, percentages, counts of ten or more."""
     return {
         (q.kind, q.value)
-        for q in numbers.quantities(text)
+        for q in found
         if q.kind in ("money", "percent") or (q.kind == "count" and q.value >= SPECIFIC_COUNT)
     }
-
-
-def _align_shared_figures(lex: np.ndarray, pool: list[Sentence]) -> None:
-    """Align borderline pairs that give the same precise figure ("$3.4 million", "103 patients"):
-    two outlets restating a fact in their own words keep its figures, and in one story two different
-    facts rarely share a sum or a count of ten or more."""
-    i_idx, j_idx = np.nonzero(np.triu(lex >= BORDERLINE, 1) & np.triu(lex < SAME_CONTENT, 1))
-    figures: dict[int, set] = {}
-    for i, j in zip(i_idx.tolist(), j_idx.tolist(), strict=True):
-        for x in (i, j):
-            if x not in figures:
-                figures[x] = _specific_figures(pool[x].text)
-        if figures[i] & figures[j]:
-            lex[i, j] = lex[j, i] = SAME_CONTENT
 
 
 def _borderline_pairs(lex: np.ndarray, pool: list[Sentence]) -> list[tuple[int, int]]:
