@@ -65,7 +65,7 @@ def ingest_stream(store: Store, items: Iterable[Article | Failure], settings: Se
                 advance(len(articles))
                 articles, failures = [], []
                 limit = batch_limit(store.article_count())
-        if articles or failures or not writer.committed:
+        if articles or failures or writer.grouper is None:  # an empty input still records its run
             writer.commit(articles, failures)
             advance(len(articles))
     # Report where each new article ended up once the whole input is placed (an early article's story
@@ -86,7 +86,6 @@ class _BatchWriter:
         self.version = -1
         self.failures: list[Failure] = []
         self.added_ids: list[str] = []
-        self.committed = False
 
     def commit(self, batch: list[Article], failures: list[Failure]) -> None:
         from .group import StreamGrouper
@@ -110,4 +109,3 @@ class _BatchWriter:
             store.add_failures(conn, [*dupes, *failures])
         self.failures += [*failures, *dupes]
         self.added_ids += [a.id for a in added]
-        self.committed = True

@@ -186,12 +186,12 @@ def ingest_features(
     if not work:
         return [], [], []
     ds = _dataset(ray, work, settings, stages, workers)
-    results: dict[int, bytes] = {}
+    payloads: list[bytes] = []
     with times.stage("clean"), progress.task("reading articles (ray)", total=len(work)) as advance:
-        for seq, payload in _in_order(ds, len(work)):
-            results[seq] = payload
+        for _, payload in _in_order(ds, len(work)):
+            payloads.append(payload)
             advance(1)
-    return _assemble(results, bool(stages))
+    return _assemble(payloads, bool(stages))
 
 
 def _dataset(ray: Any, work: list[dict[str, Any]], settings: Settings, stages: tuple[str, ...], workers: int | None):
@@ -263,13 +263,14 @@ def iter_load(
                 advance(1)
 
 
-def _assemble(results: dict[int, bytes], with_features: bool) -> tuple[list[Article], list[Failure], list[Features]]:
+def _assemble(payloads: list[bytes], with_features: bool) -> tuple[list[Article], list[Failure], list[Features]]:
+    """The units' results, already in unit order, as `pipeline.load` would give them."""
     from ..pipeline import dedupe
 
     items: list[Article | Failure] = []
     found: dict[str, Features] = {}
-    for seq in sorted(results):
-        payload = pickle.loads(results[seq])
+    for raw in payloads:
+        payload = pickle.loads(raw)
         if with_features:
             unit_items, unit_features = payload
             items += unit_items
