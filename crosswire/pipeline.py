@@ -145,7 +145,6 @@ def segment(articles: Sequence[Article]) -> dict[str, list[Sentence]]:
 # -- global stage ------------------------------------------------------------------------------
 def group(articles: Sequence[Article], settings: Settings) -> Any:
     """Stories and storylines for the articles (a `crosswire.group.Grouping`)."""
-    nlp.configure(settings)
     return registry.get("grouper", settings.grouper)(articles, settings)
 
 
