@@ -405,7 +405,12 @@ def test_jsonl_reader_never_raises_and_accounts_for_every_line(tmp_path, lines):
         if isinstance(item, Article):
             assert item.text.strip() and item.id
     non_blank = [line for line in lines if line.strip()]
-    whole_file_refused = len(items) == 1 and items[0].input == str(path) and "binary" in items[0].reason
+    whole_file_refused = (
+        len(items) == 1
+        and isinstance(items[0], Failure)
+        and items[0].input == str(path)
+        and "binary" in items[0].reason
+    )
     if non_blank and not whole_file_refused:
         assert len(items) == len(non_blank)
 
