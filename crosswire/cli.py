@@ -181,6 +181,10 @@ def summarize(
     clusters: Annotated[Path | None, typer.Option("--clusters", help="JSONL, one cluster a line: {id, articles}")] = None,
     words: WordsOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="json, md, or jsonl with --clusters")] = Format.json,
+    paraphrase: Annotated[bool, typer.Option(
+        "--paraphrase-citations",
+        help="Also cite articles that paraphrase a sentence (sentence embeddings, about 10x slower); "
+        "default: articles that restate it in the same words.")] = False,
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -195,13 +199,13 @@ def summarize(
         if inputs:
             raise typer.BadParameter("give either inputs or --clusters, not both")
         n_ok = 0
-        for line in api.summarize_clusters(clusters, settings, words=words, progress=progress):
+        for line in api.summarize_clusters(clusters, settings, words=words, progress=progress, paraphrase=paraphrase):
             n_ok += bool(line["summary"])
             _emit(json.dumps(line, ensure_ascii=False) if fmt is Format.jsonl else dumps(line))
         _exit_for(n_ok)
         return
     _need_inputs(inputs, None)
-    result = api.summarize(inputs or [], settings, words=words, progress=progress)
+    result = api.summarize(inputs or [], settings, words=words, progress=progress, paraphrase=paraphrase)
     _emit(summary_markdown(result) if fmt is Format.md else dumps(result))
     _exit_for(len(result["articles"]))
 

@@ -47,8 +47,10 @@ class Settings:
     progress: bool = _knob(True, "Show progress bars on stderr for long work.")
     summary_semantic_citations: bool = _knob(
         True,
-        "Also look for paraphrased support of summary sentences with sentence embeddings (about 10x the "
-        "summarizer's time; off: citations by stemmed word overlap, which finds restatements, not paraphrases).",
+        "In a brief, also look for paraphrased support of summary sentences with sentence embeddings (about 10x "
+        "the summarizer's time; off: citations by stemmed word overlap, which finds restatements, not "
+        "paraphrases). The standalone `crosswire summarize` cites by word overlap unless given "
+        "--paraphrase-citations.",
     )
     embed_threads: int = _knob(
         0,

@@ -115,6 +115,17 @@ def test_summarize_inputs_and_clusters(tmp_path):
     assert lines[2]["summary"] == [] and lines[2]["failures"]
 
 
+def test_summarize_cites_paraphrases_only_when_asked():
+    sochi = [str(SEEDS / n) for n in ("001_c2465f9aa2e9395f.txt", "003_17aab65a217801d9.txt", "004_68ef4f21c3a5e355.txt")]
+    plain = json.loads(run("summarize", *sochi, check=True).stdout)["summary"]
+    para = json.loads(run("summarize", *sochi, "--paraphrase-citations", check=True).stdout)["summary"]
+    cited = {s["text"]: {c["article"] for c in s["citations"]} for s in plain}
+    # Paraphrase alignment only adds support: every word-overlap citation is still there, and the
+    # three reports of one meeting paraphrase each other somewhere.
+    assert all(cited[s["text"]] <= {c["article"] for c in s["citations"]} for s in para if s["text"] in cited)
+    assert sum(len(s["citations"]) for s in para) > sum(len(s["citations"]) for s in plain)
+
+
 def test_quotes_command(tmp_path):
     out = json.loads(run("quotes", str(SEEDS / "001_c2465f9aa2e9395f.txt"), check=True).stdout)
     assert set(out) >= {"quotes", "failures"}

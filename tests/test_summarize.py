@@ -149,24 +149,34 @@ def test_learned_scorer_ships_and_reads_every_feature(sochi):
     assert all(f == (s.index == 0) for f, s in zip(first, cands.sentences, strict=True))
 
 
-def _toy(words, vectors):
+def _toy(texts, vectors):
     from scipy import sparse
 
     from crosswire.summarize.features import FEATURES, Candidates
 
-    sents = tuple(Sentence("a", i, 100 * i, 100 * i + 5, "x" * 5) for i in range(len(words)))
-    return Candidates(sents, sparse.csr_matrix(np.array(vectors, dtype=float)), np.zeros((len(words), len(FEATURES))),
-                      np.array(words, dtype=float))
+    sents = tuple(Sentence(art, i, 100 * i, 100 * i + len(t), t) for i, (art, t) in enumerate(texts))
+    return Candidates(sents, sparse.csr_matrix(np.array(vectors, dtype=float)), np.zeros((len(texts), len(FEATURES))),
+                      np.array([len(t.split()) for _, t in texts], dtype=float))
 
 
-def test_pick_swaps_in_a_sentence_that_uses_the_budget_better():
+FLOOD = [
+    ("a", "Flood waters closed the river bridge on Monday morning."),
+    ("a", "Flood waters closed the river bridge again on Monday."),
+    ("a", "Rescue crews evacuated three hundred families overnight."),
+    ("b", "Rescue crews evacuated families from the flooded town."),
+    ("c", "Crews evacuated families as rescue boats arrived."),
+]
+
+
+def test_pick_prefers_a_sentence_that_adds_what_other_outlets_report():
     from crosswire.summarize.select import pick
 
-    scores = np.array([1.0, 0.9, 0.85])
-    # Greedy takes 30 + 20 words and leaves 10 of 60 unused; 30 + 28 carries more score per budget.
-    cands = _toy([30, 20, 28], np.eye(3))
-    assert [s.index for s in pick(cands, scores, 60)] == [0, 2]
-    # ... but never a sentence that repeats one already chosen.
-    same = _toy([30, 20, 28], [[1, 0, 0], [0, 1, 0], [1, 0, 0]])
-    assert [s.index for s in pick(same, scores, 60)] == [0, 1]
-    assert [s.index for s in pick(cands, scores, 60, exclude=frozenset({2}))] == [0, 1]
+    scores = np.array([1.0, 0.8, 0.75, 0.0, 0.0])
+    # Room for two sentences. The runner-up by score restates the first one's words; the next one
+    # adds the evacuation, which two other outlets report: new information wins the second place.
+    assert [s.index for s in pick(_toy(FLOOD, np.eye(5)), scores, 18)] == [0, 2]
+    # ... unless it repeats a chosen sentence, or is excluded; then the score decides.
+    same = np.eye(5)
+    same[2] = same[0]
+    assert [s.index for s in pick(_toy(FLOOD, same), scores, 18)] == [0, 1]
+    assert [s.index for s in pick(_toy(FLOOD, np.eye(5)), scores, 18, exclude=frozenset({2}))] == [0, 1]

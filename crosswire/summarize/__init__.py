@@ -7,9 +7,10 @@ How it works (all in the story's own TF-IDF space, no model load on the scoring 
 2. `scoring.score` turns the evidence into one number: half a hand-weighted score, half a small
    ridge model shipped as JSON (crosswire/models/summary_ridge.json, trained on NeuS train by
    bench/summarize_train.py; numpy inference).
-3. `select.pick` fills the word budget greedily by score, skipping sentences that repeat one already
-   chosen (and, once citations are known, paraphrases of one), swaps in sentences that use the budget
-   better; the summary is ordered by where the story first mentions each sentence.
+3. `select.pick` fills the word budget greedily by score and by the new information a sentence adds
+   (word pairs and words that other outlets also use and the summary lacks so far), skipping
+   sentences that repeat one already chosen (and, once citations are known, paraphrases of one); the
+   summary is ordered by where the story first mentions each sentence.
 4. `compare.align` finds, for each chosen sentence, the sentence of every other article that states
    the same content: those are its citations, after the one it was taken from.
 """
@@ -24,7 +25,7 @@ from .features import candidates
 from .scoring import score
 from .select import cite, pick, restated
 
-VERSION = "summarize.consensus.v2"  # v2: learned half of the score, budget swaps
+VERSION = "summarize.consensus.v3"  # v2: learned half of the score; v3: new-information greedy
 
 
 def summarize(

@@ -11,8 +11,8 @@ Two halves, each rescaled to [0, 1] within the story, averaged (BLEND):
   editor's summary from all FEATURES, raw and rescaled within the story.
 
 Why a blend and not the model alone: the model only saw three short leads per story (NeuS) and,
-alone, cost Multi-News about 1 R-1. Against the hand score alone (both with the swaps of
-`select.pick`): on NeuS train clusters the model never saw (fitted on the other half) the two are
+alone, cost Multi-News about 1 R-1. Against the hand score alone (both with the score x words swaps
+`select.pick` then made): on NeuS train clusters the model never saw (fitted on the other half) the two are
 within 0.1 R-1 and R-2; on NeuS val the blend is +0.4 R-1 / +0.7 R-2, on Multi-News validation
 clusters 0-124 -0.1 R-1 / +0.2 R-2. So the learned half is a modest, not a proven, gain; what it
 reads that the hand score does not (word-pair agreement, names, position within the article, how
