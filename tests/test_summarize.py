@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crosswire.compare.align import tfidf
 from crosswire.records import Article, Sentence
@@ -180,3 +182,16 @@ def test_pick_prefers_a_sentence_that_adds_what_other_outlets_report():
     same[2] = same[0]
     assert [s.index for s in pick(_toy(FLOOD, same), scores, 18)] == [0, 1]
     assert [s.index for s in pick(_toy(FLOOD, np.eye(5)), scores, 18, exclude=frozenset({2}))] == [0, 1]
+
+
+_FURNITURE_PIECES = ["Click", "here", "to", "SUBSCRIBE", "share", "this", "Photo:", "(AP", "e-mail", "comments",
+                     "below", "Terms", "of", "Use", "www.", "x.com", "@", "©", "ſ", "K", "İ", "The", "minister", "said", "."]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FURNITURE_PIECES) | st.text(max_size=6), max_size=12), st.sampled_from([" ", "", "  "]))
+def test_boilerplate_hints_never_miss_a_regex_match(pieces, glue):
+    from crosswire.summarize.features import _BOILERPLATE, is_boilerplate
+
+    text = glue.join(pieces)
+    assert is_boilerplate(text) == bool(_BOILERPLATE.search(text))

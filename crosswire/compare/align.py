@@ -67,8 +67,12 @@ def stem(word: str) -> str:
     return word
 
 
-def terms(text: str) -> list[str]:
-    """Stemmed content words of `text`, in order (lower-cased, stop words and possessives out)."""
+@lru_cache(maxsize=32_768)
+def terms(text: str) -> tuple[str, ...]:
+    """Stemmed content words of `text`, in order (lower-cased, stop words and possessives out).
+
+    Cached: a story's sentences are read by features, selection and citation alike.
+    """
     out = []
     for w in _WORD.findall(text.lower()):
         w = w.replace("’", "'")
@@ -77,7 +81,7 @@ def terms(text: str) -> list[str]:
         if w in _STOP or len(w) < 2:
             continue
         out.append(stem(w))
-    return out
+    return tuple(out)
 
 
 def tfidf(texts: Sequence[str], docs: Sequence[Sequence[str]] | None = None) -> sparse.csr_matrix:

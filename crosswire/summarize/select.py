@@ -65,7 +65,7 @@ def _concepts(cands: Candidates) -> tuple[sparse.csr_matrix, np.ndarray]:
     A concept's weight is the number of articles using it, counted only when at least two do (one
     outlet's wording is not the story's); in a one-article story every concept counts once.
     """
-    bags = [terms(s.text) for s in cands.sentences]
+    bags = cands.bags or [terms(s.text) for s in cands.sentences]
     index: dict[tuple[str, ...], int] = {}
     used: list[set[str]] = []
     rows, cols = [], []
