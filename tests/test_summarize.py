@@ -195,3 +195,18 @@ def test_boilerplate_hints_never_miss_a_regex_match(pieces, glue):
 
     text = glue.join(pieces)
     assert is_boilerplate(text) == bool(_BOILERPLATE.search(text))
+
+
+def test_bylines_and_calls_to_action_are_furniture_but_reporting_is_not():
+    from crosswire.summarize.features import is_boilerplate, is_byline
+
+    for line in ("By Sarah Fitzmaurice", "By Jane Roe, Staff Writer", "By Slaven Vlasic/Getty Images.",
+                 "Updated at 9:23 a.m. to correct the name of the driver."):
+        assert is_byline(line), line
+    for line in ("By the end of the war, the shelters were full.", "By Friday, he was tweeting about it.",
+                 "By Monday, officials had reopened the road.", "By 17, he was living on the street."):
+        assert not is_byline(line), line
+    assert is_boilerplate("Enter your email address to get the newsletter.")
+    assert is_boilerplate("E-mail this story to a friend.")
+    assert not is_boilerplate("The escort was handled as a reimbursable detail, she said in an e-mail.")
+    assert not is_boilerplate("The probe into Hillary Clinton's email server angered them.")
