@@ -319,3 +319,21 @@ def test_hostile_long_inputs_are_handled():
         assert isinstance(out, (Article, Failure))
         if isinstance(out, Article):
             assert len(out.text) <= SETTINGS.max_article_chars
+
+
+# Wording of the notice a web archive shows in place of a page it crawled (as in Multi-News pages).
+ARCHIVE_NOTICE = (
+    "Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive. Flowing in "
+    "every day, these data are added to the Wayback Machine after an embargo period."
+)
+
+
+def test_a_web_archive_notice_is_furniture_but_news_about_the_archive_is_not():
+    out = clean_article(Article(id="a", text=f"{ARCHIVE_NOTICE}\n\n{LEAD}\n\n{MORE}"), SETTINGS)
+    assert isinstance(out, Article) and "crawl data" not in out.text and LEAD in out.text
+    only = clean_article(Article(id="b", text=ARCHIVE_NOTICE, origin="page.html"), SETTINGS)
+    assert isinstance(only, Failure) and only.reason
+    news = ("The Internet Archive said on Monday that its Wayback Machine now holds a trillion web pages, "
+            "and that donations of crawl data from other libraries had doubled this year.")
+    kept = clean_article(Article(id="c", text=news), SETTINGS)
+    assert isinstance(kept, Article) and kept.text == news
