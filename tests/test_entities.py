@@ -111,3 +111,15 @@ def test_parses_when_no_docs_given(seeds, seed_entities):
     arts, _ = seeds
     again = extract_entities(arts, Settings())
     assert [e.to_json() for e in again] == [e.to_json() for e in seed_entities]
+
+
+def test_a_title_run_tagged_as_an_organisation_is_cut_to_the_person(seeds):
+    # RT's "Russian FM Sergey Lavrov" comes out of spaCy as one ORG; the other article of the
+    # Washington story spells him "Sergei". The name after the title still joins him.
+    arts, docs = seeds
+    washington = [a for a in arts if a.id in ("000", "002")]
+    entities = extract_entities(washington, Settings(), docs=[docs[a.id] for a in washington])
+    assert any(e.text == "Russian FM Sergey Lavrov" and e.label_ == "ORG" for e in docs["000"].ents)
+    (lavrov,) = _holding(entities, "Sergei Lavrov")
+    assert "Sergey Lavrov" in lavrov.aliases and lavrov.type == "PERSON"
+    assert not any("FM" in alias for e in entities for alias in e.aliases)

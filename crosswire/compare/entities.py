@@ -127,6 +127,11 @@ def _trim_to_person(surface: str, tails: set[str]) -> str:
     for n in (3, 2):
         if len(words) > n and " ".join(words[-n:]).lower() in tails:
             return " ".join(words[-n:])
+    # Outlets spell first names differently ("Sergey" here, "Sergei Lavrov" elsewhere): a known
+    # person's surname after a capitalised first name is that person, whatever precedes them.
+    surnames = {t.rsplit(" ", 1)[-1] for t in tails}
+    if len(words) > 2 and words[-1].lower() in surnames and words[-2][:1].isupper() and words[-2].isalpha():
+        return " ".join(words[-2:])
     return surface
 
 
