@@ -236,6 +236,15 @@ def _same_word(a: str, b: str) -> bool:
     return OSA.distance(a, b) <= 1
 
 
+def same_name(a: str, b: str) -> bool:
+    """True when two multi-word names differ at most by a typo or transliteration per word.
+
+    "Juan Guiado" / "Juan Guaido", "Sergei Lavrov" / "Sergey Lavrov"; not "John Smith" / "Jane Smith".
+    """
+    wa, wb = a.lower().replace(".", "").split(), b.lower().replace(".", "").split()
+    return len(wa) == len(wb) >= 2 and all(_same_word(x, y) for x, y in zip(wa, wb, strict=True))
+
+
 def _is_person(g: _Group) -> bool:
     return g.labels["PERSON"] > 0 and g.labels["PERSON"] * 2 >= sum(g.labels.values())
 
@@ -366,4 +375,4 @@ def extract_entities(articles: Sequence[Article], settings: Any = None, docs: An
     return out
 
 
-__all__ = ["extract_entities"]
+__all__ = ["extract_entities", "same_name"]

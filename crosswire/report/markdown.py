@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..records import Article, Briefing, Citation, Story, Storyline
+from .names import storyline_name_variants
 from .quotes import same_statement, speaker_groups
 
 
@@ -136,6 +137,14 @@ def briefing_markdown(briefing: Briefing) -> str:
                 f"## Storyline: {line.title} — {len(members)} stories, {n_articles} articles, {len(outlets)} outlets",
                 "",
             ]
+            variants = storyline_name_variants(members)
+            if variants:
+                lines += [
+                    "Names across these stories: " + "; ".join(
+                        f"{', '.join(v.spellings)} are one {v.type.lower()}, {v.name}" for v in variants
+                    ),
+                    "",
+                ]
             for n, story in enumerate(members, 1):
                 lines += _story_markdown(story, by_id, f"### {n} ·")
         else:
