@@ -10,7 +10,7 @@ lexicalised model is what lets stance and event cues ("called", "support", "decl
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,7 +56,7 @@ def generate(doc: Any, text: str | None = None) -> list[Candidate]:
             out.extend(_verb_candidates(doc, tok))
         elif tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "poss" for c in tok.children):
             out.extend(_noun_candidates(doc, tok))
-    out.extend(_quote_candidates(doc, quotes, text))
+    out.extend(_quote_candidates(doc, quotes, text, in_quote))
     out.extend(_colon_lines(doc, text))
     kept = []
     for cand in out:
@@ -67,9 +67,31 @@ def generate(doc: Any, text: str | None = None) -> list[Candidate]:
         if cand.direct:
             q = next(q for q in quotes if q.outer_start <= cand.start and cand.end <= q.outer_end)
             cand.start, cand.end = q.start, q.end
-        cand.feats = features(info, cand)
         kept.append(cand)
+    kept.extend(_sandwiches(kept, text))
+    for cand in kept:
+        cand.feats = features(info, cand)
     return kept
+
+
+_QUOTE_KINDS = {"quote", "quote_cont", "quote_bare", "quote_run", "quote_join"}
+
+
+def _sandwiches(cands: list[Candidate], text: str) -> list[Candidate]:
+    """'Trump isn't a conservative, he said. "He's a liberal!"': reported words, their attribution,
+    then a quotation no verb governs. PolNeAR marks one content from the first words to the last,
+    which no parse subtree spans."""
+    free = sorted((c for c in cands if c.kind in ("quote_bare", "quote_cont")), key=lambda c: c.start)
+    starts = [c.start for c in free]
+    out = []
+    for c in cands:
+        if c.kind in _QUOTE_KINDS or c.cue is None or c.end > c.cue.idx:
+            continue
+        # the first free quotation after the cue; any later one is further from the content
+        k = bisect_right(starts, c.cue.idx)
+        if k < len(free) and _near(text, c.end, free[k].start):
+            out.append(Candidate(c.start, free[k].end, "sandwich", c.cue, c.cue_span, c.source))
+    return out
 
 
 def quote_index(doc: Any, quotes: list[QuoteMarks]) -> list[bool]:
@@ -240,7 +262,7 @@ def _colon_lines(doc: Any, text: str) -> list[Candidate]:
     return out
 
 
-def _quote_candidates(doc: Any, quotes: list[QuoteMarks], text: str) -> list[Candidate]:
+def _quote_candidates(doc: Any, quotes: list[QuoteMarks], text: str, in_quote: list[bool]) -> list[Candidate]:
     out: list[Candidate] = []
     prev: Candidate | None = None
     for q in quotes:
@@ -248,7 +270,7 @@ def _quote_candidates(doc: Any, quotes: list[QuoteMarks], text: str) -> list[Can
         if span is None or len(span) == 0:
             continue
         inside = {t.i for t in span}
-        cue = _governor(span, inside)
+        cue = _governor(span, inside, in_quote)
         if cue is not None:
             cand = Candidate(
                 q.start, q.end, "quote", cue, (cue.idx, cue.idx + len(cue.text)), subject_of(cue)
@@ -284,14 +306,15 @@ def _quote_candidates(doc: Any, quotes: list[QuoteMarks], text: str) -> list[Can
     return out + runs
 
 
-def _governor(span: Any, inside: set[int]) -> Any | None:
-    """The verb outside the quotation that the quoted words depend on, if any."""
+def _governor(span: Any, inside: set[int], in_quote: list[bool]) -> Any | None:
+    """The verb outside every quotation that the quoted words depend on, if any (a verb inside
+    the next quotation of a split quote, '"A," X said, "is B."', is quoted words, not a cue)."""
     for t in span:
         h = t.head
         if h.i in inside or h is t:
             continue
         for _ in range(4):
-            if h.pos_ in ("VERB", "AUX") and h.i not in inside:
+            if h.pos_ in ("VERB", "AUX") and not in_quote[h.i]:
                 return h
             if h.head is h:
                 break
@@ -300,7 +323,7 @@ def _governor(span: Any, inside: set[int]) -> Any | None:
     sent = root.sent
     # A whole-sentence quote: the attribution is the rest of its sentence ("...," he said) or a
     # colon-ended sentence just before it ("He added: ...").
-    rest = [t for t in sent if t.i not in inside and t.pos_ == "VERB"]
+    rest = [t for t in sent if not in_quote[t.i] and t.pos_ == "VERB"]
     if rest:
         return rest[0]
     k = sent.start - 1

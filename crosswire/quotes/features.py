@@ -87,6 +87,10 @@ class DocInfo:
             if h != i:
                 self.kids.setdefault(h, []).append(i)
         self.marks = [m.start() for m in _DOUBLE_RE.finditer(text)]
+        # running counts, so any span's unquoted words and line breaks cost two look-ups
+        unq = (~punct) & ~np.array(in_quote, dtype=bool) if n else np.zeros(0, bool)
+        self.unquoted = np.concatenate(([0], np.cumsum(unq))).tolist()
+        self.breaks = [m.start() for m in re.finditer("\n", text)]
 
     def lemma(self, i: int) -> str:
         return self._names[self._lemma[i]].lower()
@@ -177,6 +181,7 @@ def features(info: DocInfo, c: Candidate) -> dict[str, float]:
     _lexical(f, info, c, r, n, skind)
     if n:
         _extent(f, info, k, a, b, r)
+        _inner(f, info, c, k, a, b)
     return f
 
 
@@ -227,3 +232,17 @@ def _extent(f: dict[str, float], info: DocInfo, k: str, a: int, b: int, r: int) 
         f[k + "|has_relcl"] = 1.0
     if "appos" in deps:
         f[k + "|has_appos"] = 1.0
+
+
+def _inner(f: dict[str, float], info: DocInfo, c: Candidate, k: str, a: int, b: int) -> None:
+    """What the content holds besides reported words. PolNeAR's content of a quotation split by
+    its attribution ('"A," X said, "B."') runs from A to B, over the attribution; a span holding
+    another speaker's words, or a paragraph break, is rarely one content."""
+    uq = info.unquoted[b] - info.unquoted[a]
+    f[k + "|unq=" + _bucket(uq)] = 1.0
+    if c.cue is not None and a <= c.cue.i < b:
+        f[k + "|cue_inside"] = 1.0
+    if c.source is not None and a <= c.source.i < b:
+        f[k + "|src_inside"] = 1.0
+    nl = bisect_left(info.breaks, c.end) - bisect_left(info.breaks, c.start)
+    f[k + "|nl=" + str(min(nl, 3))] = 1.0

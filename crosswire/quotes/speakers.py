@@ -107,6 +107,7 @@ class _Person:
     name: str
     subject: bool
     roles: frozenset[str]
+    depth: int  # steps from the mention up to its sentence's root
 
 
 class Resolver:
@@ -150,7 +151,7 @@ class Resolver:
                     tok.dep_ in ("compound", "appos") and tok.head.dep_ in ("nsubj", "nsubjpass")
                 )
                 first = i - len(words) + 1
-                self.people.append(_Person(i, name, subject, frozenset(_roles(doc, first, i))))
+                self.people.append(_Person(i, name, subject, frozenset(_roles(doc, first, i)), _depth(tok)))
 
     def surname(self, word: str, at: int) -> str | None:
         """The full name introduced with this surname, nearest before `at` (or the only one)."""
@@ -195,11 +196,14 @@ class Resolver:
         window = [p for p in self.people if lo <= p.token < tok.i]
         if not window:
             return None
-        # nearest sentence holding any person; in it, the last subject, else the last mention
+        # nearest sentence holding any person; in it, the main clause's subject ("Pompeo said he
+        # came because Trump is committed. He said ..." is Pompeo), else the last mention
         last_sent = self.doc[window[-1].token].sent.start
         in_sent = [p for p in window if self.doc[p.token].sent.start == last_sent]
         subjects = [p for p in in_sent if p.subject]
-        return (subjects or in_sent)[-1].name
+        if subjects:
+            return min(subjects, key=lambda p: (p.depth, -p.token)).name
+        return in_sent[-1].name
 
     def _role(self, tok: Any) -> str | None:
         if tok.tag_ not in ("NN", "NNP") or any(c.dep_ == "poss" for c in tok.children):
@@ -225,6 +229,14 @@ class Resolver:
         top = max(best.values())
         winners = [n for n, s in best.items() if s == top]
         return winners[0] if len(winners) == 1 else None
+
+
+def _depth(tok: Any) -> int:
+    n = 0
+    while tok.head.i != tok.i and n < 50:
+        tok = tok.head
+        n += 1
+    return n
 
 
 def _propn_run(doc: Any, last: int) -> list[Any]:
