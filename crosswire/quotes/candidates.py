@@ -114,7 +114,7 @@ def subject_of(tok: Any, depth: int = 0) -> Any | None:
             for p in c.children:
                 if p.dep_ == "pobj":
                     return p
-    if depth < 3 and tok.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acl") and tok.head is not tok:
+    if depth < 3 and tok.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acl") and tok.head.i != tok.i:
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return tok.head  # "officials, saying ..." / "a statement saying ..."
         return subject_of(tok.head, depth + 1)
@@ -316,7 +316,7 @@ def _governor(span: Any, inside: set[int], in_quote: list[bool]) -> Any | None:
         for _ in range(4):
             if h.pos_ in ("VERB", "AUX") and not in_quote[h.i]:
                 return h
-            if h.head is h:
+            if h.head.i == h.i:
                 break
             h = h.head
     root = span.root

@@ -164,7 +164,7 @@ class Resolver:
 
     def resolve(self, tok: Any) -> str | None:
         """The full name `tok`'s mention refers to, or None when the text does not make it clear."""
-        if tok.tag_ in ("WP", "WDT") and tok.head.dep_ in ("relcl", "acl") and tok.head.head is not tok.head:
+        if tok.tag_ in ("WP", "WDT") and tok.head.dep_ in ("relcl", "acl") and tok.head.head.i != tok.head.i:
             return self.resolve(tok.head.head)  # "Pompeo, who said ..." is Pompeo
         kind = mention_kind(tok)
         if kind == "he":
