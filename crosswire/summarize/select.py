@@ -20,13 +20,14 @@ from .features import MIN_WORDS, Candidates
 REDUNDANT = 0.35
 
 
-# Weight of new information in each greedy step, against the sentence's score (both rescaled to
-# [0, 1] among the sentences still allowed). New information is the sum, over the word pairs and
-# words a sentence would add to the summary, of how many articles use them (ROUGE-2 counts word
-# pairs; pairs several outlets use are the story's own). Compared with score alone plus the
-# REDUNDANT cut (and the score x words swaps this replaced): 0.2, with words at 0.3 of a pair, was
-# the one of six settings ({0.2, 0.35, 0.5} x {pairs, pairs and words}) that raised ROUGE-2 on all
-# four sets looked at (NeuS train and val, both halves of Multi-News validation), by 0.06 to 0.28.
+# Weight of new information in each greedy step, against the sentence's score (the score rescaled to
+# [0, 1] within the story, the new information relative to the best sentence still allowed). New
+# information is the sum, over the word pairs and words a sentence would add to the summary, of how
+# many articles use them (ROUGE-2 counts word pairs; pairs several outlets use are the story's own).
+# Compared with score alone plus the REDUNDANT cut (and the score x words swaps this replaced): 0.2,
+# with words at 0.3 of a pair, was the one of six settings ({0.2, 0.35, 0.5} x {pairs, pairs and
+# words}) that raised ROUGE-2 on all four sets looked at (NeuS train and val, both halves of
+# Multi-News validation), by 0.06 to 0.28.
 COVERAGE = 0.2
 WORD_WEIGHT = 0.3
 
@@ -70,7 +71,8 @@ def _concepts(cands: Candidates) -> tuple[sparse.csr_matrix, np.ndarray]:
     used: list[set[str]] = []
     rows, cols = [], []
     for i, (s, bag) in enumerate(zip(cands.sentences, bags, strict=True)):
-        for c in {*zip(bag, bag[1:], strict=False), *((t,) for t in bag)}:
+        # dict, not set: a fixed order keeps the float sums, and so any tie, the same from run to run
+        for c in dict.fromkeys([*zip(bag, bag[1:], strict=False), *((t,) for t in bag)]):
             j = index.setdefault(c, len(index))
             if j == len(used):
                 used.append(set())
