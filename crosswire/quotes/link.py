@@ -146,7 +146,8 @@ def _surname(speaker: str | None) -> str | None:
 
 def _same_person(a: Quote, b: Quote) -> bool:
     """Both speakers known and, by surname, the same person."""
-    return _surname(a.speaker) is not None and _surname(a.speaker) == _surname(b.speaker)
+    surname = _surname(a.speaker)
+    return surname is not None and surname == _surname(b.speaker)
 
 
 def _same_speaker_possible(a: Quote, b: Quote) -> bool:

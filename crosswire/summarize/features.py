@@ -111,7 +111,6 @@ class Candidates:
     vectors: object  # scipy CSR, rows L2-normalized
     features: np.ndarray  # shape (n, len(FEATURES))
     words: np.ndarray  # word count per sentence
-    bags: tuple[tuple[str, ...], ...] = ()  # stemmed content words per sentence (align.terms)
 
 
 FEATURES = (
@@ -186,7 +185,7 @@ def candidates(articles: Sequence[Article], sentences: dict[str, Sequence[Senten
         index / sizes, index == 0, index < 3, np.minimum(index, 30) / 30, digits, names,
         _bigram_consensus(bags, art), words < 15, words > 35, content, _article_centrality(dvec, art, list(doc_bags)),
     ]).astype(float)
-    return Candidates(tuple(kept), vec, feats, words, tuple(bags))
+    return Candidates(tuple(kept), vec, feats, words)
 
 
 def _article_centrality(dvec, art: np.ndarray, order: list[str]) -> np.ndarray:

@@ -66,7 +66,7 @@ def _concepts(cands: Candidates) -> tuple[sparse.csr_matrix, np.ndarray]:
     A concept's weight is the number of articles using it, counted only when at least two do (one
     outlet's wording is not the story's); in a one-article story every concept counts once.
     """
-    bags = cands.bags or [terms(s.text) for s in cands.sentences]
+    bags = [terms(s.text) for s in cands.sentences]  # cached: features read the same sentences
     index: dict[tuple[str, ...], int] = {}
     used: list[set[str]] = []
     rows, cols = [], []
