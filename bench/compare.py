@@ -105,7 +105,7 @@ def speed(limit: int | None = None, settings: Any = None) -> dict[str, float]:
     from collections import defaultdict
 
     from crosswire.compare import extract_entities
-    from crosswire.nlp import embed, spacy_model
+    from crosswire.nlp import embed, parse, spacy_model
     from crosswire.timeline import build_timeline
 
     rows = [
@@ -118,12 +118,12 @@ def speed(limit: int | None = None, settings: Any = None) -> dict[str, float]:
         events[r["event_id"]].append(
             Article(id=r["dId"], text=r["text"], source=r["source_domain"], published=r["date_publish"])
         )
-    nlp = spacy_model()
+    spacy_model()
     embed(["warm up"])
     times = {"parse": 0.0, "entities": 0.0, "claims": 0.0, "timeline": 0.0}
     for arts in events.values():
         t0 = time.perf_counter()
-        docs = {a.id: d for a, d in zip(arts, nlp.pipe(a.text for a in arts), strict=True)}
+        docs = {a.id: d for a, d in zip(arts, parse(a.text for a in arts), strict=True)}
         sentences = {a.id: split_article(a) for a in arts}
         t1 = time.perf_counter()
         extract_entities(arts, None, docs=docs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,23 @@ def spacy_model(disable: tuple[str, ...] = ()) -> Any:
 
         nlp = spacy.load(_model_dir(Path(pkg.__file__).parent), exclude=list(disable))
         return nlp
+
+
+# spaCy's rule lemmatizer was 12% of a full parse here, and crosswire reads the lemmas of a few tokens
+# per quote candidate: documents are parsed without it and `lemma` computes those few on demand.
+PARSE_SKIPS = ("lemmatizer",)
+
+
+def parse(texts: Iterable[str], batch_size: int = 64, n_process: int = 1) -> Iterator[Any]:
+    """spaCy Docs of `texts` in order, from the full pipeline but the lemmatizer: read lemmas with `lemma`."""
+    yield from spacy_model().pipe(texts, batch_size=batch_size, n_process=n_process, disable=list(PARSE_SKIPS))
+
+
+def lemma(token: Any) -> str:
+    """The token's lemma, as the full pipeline would set it, for Docs from `parse` or from the full model."""
+    if token.lemma:  # set by the lemmatizer, or by the attribute ruler's exceptions, which it never overrides
+        return token.lemma_
+    return spacy_model().get_pipe("lemmatizer").lemmatize(token)[0]
 
 
 def _model_dir(root: Path) -> Path:
@@ -66,11 +84,29 @@ _embed_cache: dict[str, Any] = {}
 
 
 _threads: dict[str, int] = {"wanted": 0, "set": 0, "default": 0}
+_precision: dict[str, str] = {"wanted": "auto"}
 
 
 def configure(settings: Any) -> None:
-    """Apply the settings that shape model execution (the embedder's thread count) to this process."""
+    """Apply the settings that shape model execution (the embedder's threads and precision) to this process."""
     _threads["wanted"] = max(0, int(settings.embed_threads))
+    _precision["wanted"] = settings.embed_precision
+
+
+@lru_cache(maxsize=1)
+def _native_bfloat16() -> bool:
+    import torch
+
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def _use_bfloat16() -> bool:
+    # Emulated bfloat16 (a CPU without AVX512-BF16/AMX) is slower than float32, so "auto" asks the CPU.
+    wanted = _precision["wanted"]
+    return wanted == "bfloat16" or (wanted == "auto" and _native_bfloat16())
 
 
 def _use_threads() -> None:
@@ -93,8 +129,14 @@ def embed(texts: list[str], batch_size: int = 64) -> Any:
     known = {t: _embed_cache[t] for t in texts if t in _embed_cache}
     todo = list(dict.fromkeys(t for t in texts if t not in known))
     if todo:
+        import torch
+
         _use_threads()
-        vectors = embedder().encode(todo, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+        # Autocast runs the matrix products in bfloat16 and keeps sums and norms in float32.
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=_use_bfloat16()):
+            vectors = embedder().encode(
+                todo, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
         fresh = dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
         known.update(fresh)
         if len(_embed_cache) + len(fresh) > _EMBED_CACHE_MAX:

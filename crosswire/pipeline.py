@@ -168,14 +168,13 @@ def summarize_story(
 
 def parse_docs(articles: Sequence[Article], settings: Settings) -> Iterator[Any]:
     """spaCy Docs of the cleaned texts, in order, parsed in batches by one shared model."""
-    from .nlp import spacy_model
+    from .nlp import parse
 
-    nlp = spacy_model()
     # spaCy's parse is single-threaded; worker processes double its rate on two cores. Small batches
     # (a web request, one story) parse in-process, as starting workers would cost more than it saves.
     n_process = settings.parse_processes if len(articles) >= 32 else 1
     batch = settings.batch_size if n_process == 1 else max(4, settings.batch_size // 4)
-    yield from nlp.pipe((a.text for a in articles), batch_size=batch, n_process=n_process)
+    yield from parse((a.text for a in articles), batch_size=batch, n_process=n_process)
 
 
 def analyze_story(

@@ -354,10 +354,9 @@ def extract_entities(articles: Sequence[Article], settings: Any = None, docs: An
     if not articles:
         return []
     if docs is None:
-        from ..nlp import spacy_model
+        from ..nlp import parse
 
-        batch = getattr(settings, "batch_size", 64)
-        docs = list(spacy_model().pipe([a.text for a in articles], batch_size=batch))
+        docs = list(parse([a.text for a in articles], batch_size=getattr(settings, "batch_size", 64)))
     if isinstance(docs, Mapping):
         docs = [docs[a.id] for a in articles]
     groups, covered = _mentions(articles, docs)

@@ -65,10 +65,9 @@ def features_of(articles: Sequence[Article], settings: Settings, stages: Iterabl
         vectors = list(matrix)
     entities: list[tuple] = [()] * len(articles)
     if "entities" in stages:
-        from ..nlp import spacy_model
+        from ..nlp import parse
 
-        nlp = spacy_model()
-        docs = nlp.pipe((a.text for a in articles), batch_size=settings.batch_size)
+        docs = parse((a.text for a in articles), batch_size=settings.batch_size)
         entities = [tuple((e.text, e.label_, e.start_char, e.end_char) for e in doc.ents) for doc in docs]
     keep_sentences = "split" in stages
     return [

@@ -25,12 +25,9 @@ def extract_quotes(
     docs = dict(docs or {})
     missing = [a for a in articles if a.id not in docs]
     if missing:
-        from ..nlp import spacy_model
+        from ..nlp import parse
 
-        nlp = spacy_model()
-        for art, doc in zip(
-            missing, nlp.pipe((a.text for a in missing), batch_size=settings.batch_size), strict=True
-        ):
+        for art, doc in zip(missing, parse((a.text for a in missing), batch_size=settings.batch_size), strict=True):
             docs[art.id] = doc
     out: list[Quote] = []
     names: dict[str, list[str]] = {}

@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Any
 
+from ..nlp import lemma
 from .candidates import Candidate
 from .speakers import mention_kind
 
@@ -93,7 +94,8 @@ class DocInfo:
         self.breaks = [m.start() for m in re.finditer("\n", text)]
 
     def lemma(self, i: int) -> str:
-        return self._names[self._lemma[i]].lower()
+        h = self._lemma[i]
+        return (self._names[h] if h else lemma(self.doc[i])).lower()
 
     def lower(self, i: int) -> str:
         return self._names[self._lower[i]]
@@ -152,7 +154,7 @@ def features(info: DocInfo, c: Candidate) -> dict[str, float]:
             f["clause"] = 1.0
             f[k + "|clause"] = 1.0
     if c.source is not None and c.source.pos_ in ("NOUN", "PROPN") and c.source.ent_type_ != "PERSON":
-        f["srclem=" + c.source.lemma_.lower()] = 1.0
+        f["srclem=" + lemma(c.source).lower()] = 1.0
     r = info.root(a, b) if n else -1
     if n and k in _HEAD_KINDS:
         f[k + "|head=" + info.lemma(r)] = 1.0
@@ -161,7 +163,7 @@ def features(info: DocInfo, c: Candidate) -> dict[str, float]:
         kid_deps = {info.dep[j] for j in info.kids.get(v.i, ())}
         if k != "ccomp" and "ccomp" in kid_deps:
             f["cue_has_ccomp"] = 1.0
-        key = v.lemma_.lower() + ("_" + c.prep if c.prep else "")
+        key = lemma(v).lower() + ("_" + c.prep if c.prep else "")
         f["lem=" + key] = 1.0
         f["lem=" + key + "|" + k] = 1.0
         f["lem=" + key + "|src=" + skind] = 1.0
@@ -189,7 +191,7 @@ def _lexical(f: dict[str, float], info: DocInfo, c: Candidate, r: int, n: int, s
     """The cue word crossed with the content's shape: "called" + a person ("called Trump") is
     rarely an attribution, "called" + a clause usually is."""
     k = c.kind
-    key = (c.cue.lemma_.lower() + ("_" + c.prep if c.prep else "")) if c.cue is not None else "none"
+    key = (lemma(c.cue).lower() + ("_" + c.prep if c.prep else "")) if c.cue is not None else "none"
     f["lem=" + key + "|len=" + _bucket(n)] = 1.0
     if c.direct:
         f["lem=" + key + "|direct"] = 1.0
