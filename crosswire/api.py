@@ -297,4 +297,4 @@ def stored_story(store: Store, story_id: str, settings: Settings, words: int | N
 
 
 # Bump when any per-story stage changes what it produces, so cached analyses are recomputed.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"

@@ -25,7 +25,7 @@ from .features import candidates
 from .scoring import score
 from .select import cite, pick, restated
 
-VERSION = "summarize.consensus.v3"  # v2: learned half of the score; v3: new-information greedy
+VERSION = "summarize.consensus.v4"  # v2: learned half of the score; v3: new-information greedy; v4: refit
 
 
 def summarize(
