@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -111,6 +111,9 @@ class Candidates:
     vectors: object  # scipy CSR, rows L2-normalized
     features: np.ndarray  # shape (n, len(FEATURES))
     words: np.ndarray  # word count per sentence
+    # Articles using each content word, as ("word",), and each content-word pair, as ("a", "b"): read by
+    # the consensus features here and by the selection's new-information weights.
+    spread: dict[tuple[str, ...], int] = field(default_factory=dict)
 
 
 FEATURES = (
@@ -174,7 +177,8 @@ def candidates(articles: Sequence[Article], sentences: dict[str, Sequence[Senten
     words = np.array([len(s.text.split()) for s in kept], dtype=float)
     quote = np.array([_quoted_share(s.text) for s in kept])
     lead = np.array([1.0 / (1 + s.index) for s in kept])
-    consensus, title_terms = _word_consensus(bags, art, titles)
+    spread = _spread(bags, art)
+    consensus, title_terms = _word_consensus(bags, spread, len(ids), titles)
     index = np.array([s.index for s in kept], dtype=float)
     sizes = np.array([max(len(sentences.get(s.article, ())), 1) for s in kept], dtype=float)
     digits = np.array([len(_DIGIT.findall(s.text)) for s in kept]) / words
@@ -183,9 +187,18 @@ def candidates(articles: Sequence[Article], sentences: dict[str, Sequence[Senten
     feats = np.column_stack([
         cen, support, title, lead, np.minimum(words, 40) / 40, quote, consensus, title_terms,
         index / sizes, index == 0, index < 3, np.minimum(index, 30) / 30, digits, names,
-        _bigram_consensus(bags, art), words < 15, words > 35, content, _article_centrality(dvec, art, list(doc_bags)),
+        _bigram_consensus(bags, spread, len(ids)), words < 15, words > 35, content, _article_centrality(dvec, art, list(doc_bags)),
     ]).astype(float)
-    return Candidates(tuple(kept), vec, feats, words)
+    return Candidates(tuple(kept), vec, feats, words, spread)
+
+
+def _spread(bags: list[list[str]], art: np.ndarray) -> dict[tuple[str, ...], int]:
+    """How many articles use each content word and each pair of adjacent content words."""
+    used: dict[tuple[str, ...], set[str]] = {}
+    for bag, a in zip(bags, art, strict=True):
+        for unit in (*((t,) for t in bag), *zip(bag, bag[1:], strict=False)):
+            used.setdefault(unit, set()).add(a)
+    return {unit: len(arts) for unit, arts in used.items()}
 
 
 def _article_centrality(dvec, art: np.ndarray, order: list[str]) -> np.ndarray:
@@ -201,44 +214,37 @@ def _article_centrality(dvec, art: np.ndarray, order: list[str]) -> np.ndarray:
     return np.array([cos[a] for a in art])
 
 
-def _bigram_consensus(bags: list[list[str]], art: np.ndarray) -> np.ndarray:
+def _bigram_consensus(bags: list[list[str]], spread: dict[tuple[str, ...], int], n_articles: int) -> np.ndarray:
     """Per sentence: mean share of the other articles using each of its content-word bigrams.
 
     Shared word pairs ("interest rates", "Supreme Court") are what ROUGE-2 rewards and what outlets
     reporting the same event repeat; a single shared word is often only the story's topic.
     """
-    used: dict[tuple[str, str], set[str]] = {}
-    for bag, a in zip(bags, art, strict=True):
-        for pair in zip(bag, bag[1:], strict=False):
-            used.setdefault(pair, set()).add(a)
-    others = max(len(set(art)) - 1, 1)
+    others = max(n_articles - 1, 1)
     out = np.zeros(len(bags))
     for i, bag in enumerate(bags):
         pairs = set(zip(bag, bag[1:], strict=False))
         if pairs:
-            out[i] = sum(len(used[p]) - 1 for p in pairs) / (len(pairs) * others)
+            out[i] = sum(spread[p] - 1 for p in pairs) / (len(pairs) * others)
     return out
 
 
-def _word_consensus(bags: list[list[str]], art: np.ndarray, titles: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+def _word_consensus(
+    bags: list[list[str]], spread: dict[tuple[str, ...], int], n_articles: int, titles: list[list[str]]
+) -> tuple[np.ndarray, np.ndarray]:
     """Per sentence: mean share of articles using each of its words; share of its words in a title.
 
     Word-level agreement between outlets is what an editor's summary keeps (the event's actors,
     places, numbers), and unlike TF-IDF centroid similarity it does not discount a word for being
     in many sentences of the story.
     """
-    used: dict[str, set[str]] = {}
-    for bag, a in zip(bags, art, strict=True):
-        for t in bag:
-            used.setdefault(t, set()).add(a)
-    n_articles = len(set(art))
     in_title = set().union(*map(set, titles)) if titles else set()
     consensus = np.zeros(len(bags))
     title_terms = np.zeros(len(bags))
     for i, bag in enumerate(bags):
         unique = set(bag)
         if unique:
-            consensus[i] = sum(len(used[t]) for t in unique) / (len(unique) * n_articles)
+            consensus[i] = sum(spread[(t,)] for t in unique) / (len(unique) * n_articles)
             title_terms[i] = len(unique & in_title) / len(unique)
     return consensus, title_terms
 

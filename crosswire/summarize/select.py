@@ -63,26 +63,22 @@ def pick(cands: Candidates, scores: np.ndarray, words: int, exclude: frozenset[i
 def _concepts(cands: Candidates) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Sentence x concept incidence (content-word pairs and words) and each concept's weight.
 
-    A concept's weight is the number of articles using it, counted only when at least two do (one
-    outlet's wording is not the story's); in a one-article story every concept counts once.
+    A concept's weight is the number of articles using it (`cands.spread`), counted only when at
+    least two do (one outlet's wording is not the story's); in a one-article story every concept
+    counts once.
     """
-    bags = [terms(s.text) for s in cands.sentences]  # cached: features read the same sentences
     index: dict[tuple[str, ...], int] = {}
-    used: list[set[str]] = []
     rows, cols = [], []
-    for i, (s, bag) in enumerate(zip(cands.sentences, bags, strict=True)):
+    for i, s in enumerate(cands.sentences):
+        bag = terms(s.text)  # cached: the features read the same sentences
         # dict, not set: a fixed order keeps the float sums, and so any tie, the same from run to run
         for c in dict.fromkeys([*zip(bag, bag[1:], strict=False), *((t,) for t in bag)]):
-            j = index.setdefault(c, len(index))
-            if j == len(used):
-                used.append(set())
-            used[j].add(s.article)
             rows.append(i)
-            cols.append(j)
+            cols.append(index.setdefault(c, len(index)))
     incidence = sparse.csr_matrix(
-        (np.ones(len(rows)), (rows, cols)), shape=(len(bags), len(index)), dtype=np.float64
+        (np.ones(len(rows)), (rows, cols)), shape=(len(cands.sentences), len(index)), dtype=np.float64
     )
-    spread = np.array([len(u) for u in used], dtype=float)
+    spread = np.array([cands.spread[c] for c in index], dtype=float)
     floor = 2 if len({s.article for s in cands.sentences}) > 1 else 1
     weights = np.where(spread >= floor, spread, 0.0)
     weights *= np.array([1.0 if len(c) == 2 else WORD_WEIGHT for c in index])
