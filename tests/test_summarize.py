@@ -154,11 +154,13 @@ def test_learned_scorer_ships_and_reads_every_feature(sochi):
 def _toy(texts, vectors):
     from scipy import sparse
 
-    from crosswire.summarize.features import FEATURES, Candidates
+    from crosswire.compare.align import terms
+    from crosswire.summarize.features import FEATURES, Candidates, article_spread
 
     sents = tuple(Sentence(art, i, 100 * i, 100 * i + len(t), t) for i, (art, t) in enumerate(texts))
     return Candidates(sents, sparse.csr_matrix(np.array(vectors, dtype=float)), np.zeros((len(texts), len(FEATURES))),
-                      np.array([len(t.split()) for _, t in texts], dtype=float))
+                      np.array([len(t.split()) for _, t in texts], dtype=float),
+                      article_spread([terms(t) for _, t in texts], [a for a, _ in texts]))
 
 
 FLOOD = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -113,7 +113,7 @@ class Candidates:
     words: np.ndarray  # word count per sentence
     # Articles using each content word, as ("word",), and each content-word pair, as ("a", "b"): read by
     # the consensus features here and by the selection's new-information weights.
-    spread: dict[tuple[str, ...], int] = field(default_factory=dict)
+    spread: dict[tuple[str, ...], int]
 
 
 FEATURES = (
@@ -150,7 +150,7 @@ def candidates(articles: Sequence[Article], sentences: dict[str, Sequence[Senten
                 kept.append(s)
     n = len(kept)
     if n == 0:
-        return Candidates((), None, np.zeros((0, len(FEATURES))), np.zeros(0))
+        return Candidates((), None, np.zeros((0, len(FEATURES))), np.zeros(0), {})
     bags = [terms(s.text) for s in kept]
     titles = [terms(a.title) for a in articles if a.title]
     doc_bags: dict[str, list[str]] = {}
@@ -177,7 +177,7 @@ def candidates(articles: Sequence[Article], sentences: dict[str, Sequence[Senten
     words = np.array([len(s.text.split()) for s in kept], dtype=float)
     quote = np.array([_quoted_share(s.text) for s in kept])
     lead = np.array([1.0 / (1 + s.index) for s in kept])
-    spread = _spread(bags, art)
+    spread = article_spread(bags, art)
     consensus, title_terms = _word_consensus(bags, spread, len(ids), titles)
     index = np.array([s.index for s in kept], dtype=float)
     sizes = np.array([max(len(sentences.get(s.article, ())), 1) for s in kept], dtype=float)
@@ -192,8 +192,11 @@ def candidates(articles: Sequence[Article], sentences: dict[str, Sequence[Senten
     return Candidates(tuple(kept), vec, feats, words, spread)
 
 
-def _spread(bags: list[list[str]], art: np.ndarray) -> dict[tuple[str, ...], int]:
-    """How many articles use each content word and each pair of adjacent content words."""
+def article_spread(bags: Sequence[Sequence[str]], art: Sequence[str]) -> dict[tuple[str, ...], int]:
+    """How many articles use each content word and each pair of adjacent content words.
+
+    `bags` are the sentences' content words (`align.terms`), `art` their articles' ids.
+    """
     used: dict[tuple[str, ...], set[str]] = {}
     for bag, a in zip(bags, art, strict=True):
         for unit in (*((t,) for t in bag), *zip(bag, bag[1:], strict=False)):
