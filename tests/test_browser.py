@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 from _live import live_server, seed_records
+from _storyline import ARMS_TALKS, names_lines
 
 from crosswire.settings import Settings
 
@@ -133,3 +134,19 @@ def test_script_in_an_article_never_runs(browser, base):
     expect(page.locator(".body")).to_contain_text("<script>window.pwned = 1;")
     assert page.locator('a[href^="javascript:"]').count() == 0
     assert dialogs == []
+
+
+def test_storyline_names_line_is_visible_under_its_heading(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    with live_server(tmp_path / "names.db") as url, httpx.Client(base_url=url, timeout=300) as client:
+        assert client.post("/api/articles", json=ARMS_TALKS).status_code == 201
+        assert names_lines(client, "/")  # the server has analysed the storyline's stories
+        page = browser.new_page(viewport={"width": 390, "height": 800}, is_mobile=True)
+        page.goto(url + "/")
+        line = page.locator(".storyline .names-across")
+        expect(line).to_be_visible()
+        expect(line).to_contain_text("Sergei Lavrov / Sergey Lavrov")
+        assert page.evaluate("window.pwned === undefined")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the line wraps on a phone
+        page.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from _live import live_server, seed_records
+from _storyline import ARMS_TALKS, names_lines
 
 from crosswire.settings import Settings
 
@@ -280,3 +281,29 @@ def test_story_page_does_not_wait_for_a_reanalysis(tmp_path):
             page = c.get(f"/stories/{story_id}")
         assert "being read" not in page.text
         assert page.text.count('<li><span class="num">') == 2  # both articles are now sources
+
+
+def test_storyline_names_spelled_differently_are_shown_escaped(tmp_path):
+    """Two stories of one storyline spell Lavrov differently: the index says so under the storyline
+    heading, the story page too, and the markup in a story title stays text."""
+    with live_server(tmp_path / "names.db") as url, httpx.Client(base_url=url, timeout=300) as c:
+        assert c.post("/api/articles", json=ARMS_TALKS).status_code == 201
+        listing = c.get("/api/stories").json()
+        (line,) = listing["storylines"]
+        assert len(line["stories"]) == 2  # one matter, two occurrences: one storyline of two stories
+        stories = {s["id"]: s for s in listing["stories"]}
+        beijing = stories[c.get("/api/articles/arms-beijing-1").json()["story"]]
+        geneva = next(s for s in stories.values() if s["id"] != beijing["id"])
+
+        (names,) = names_lines(c, "/")
+        text = html.unescape(re.sub(r"<[^>]+>", "", names))
+        assert "Sergei Lavrov / Sergey Lavrov" in text
+        for s in (geneva, beijing):
+            assert f'href="/stories/{s["id"]}"' in names and f'{s["place"]} story' in text
+        assert "&lt;script&gt;window.pwned" in names and "<script" not in names  # the title, as text
+        assert "names-across" not in c.get("/", params={"q": "Wang Yi"}).text  # one story shown: no line
+
+        (own,) = names_lines(c, f"/stories/{beijing['id']}", wait=0)
+        text = html.unescape(re.sub(r"<[^>]+>", "", own))
+        assert "Sergei Lavrov / Sergey Lavrov" in text and "this story" in text
+        assert f'href="/stories/{geneva["id"]}"' in own and f'href="/stories/{beijing["id"]}"' not in own

@@ -69,9 +69,11 @@ def create_app(db_path: str | Path, settings: Settings | None = None) -> Any:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(q: str = "") -> HTMLResponse:
-        rows = site.story_rows(q)
-        groups = views.front_page(rows, site.store.storylines())
-        return page("index.html", q=q, groups=groups, n_stories=len(rows),
+        stories, storylines = site.store.stories(), site.store.storylines()
+        rows = site.story_rows(q, stories)
+        groups = views.front_page(rows, storylines)
+        variants = site.name_variants([g.storyline for g in groups if g.title and g.storyline], storylines, stories)
+        return page("index.html", q=q, groups=views.with_names(groups, variants), n_stories=len(rows),
                     n_articles=site.store.article_count())
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -80,6 +82,15 @@ def create_app(db_path: str | Path, settings: Settings | None = None) -> Any:
         if found is None:
             raise HTTPException(404, f"There is no story with id “{story_id}”.")
         story, articles = found.story, found.articles
+        storylines = site.store.storylines()
+        storyline = next((line for line in storylines if line.id == story.storyline), None)
+        line_names = []
+        if storyline is not None and len(storyline.stories) > 1:
+            # this page's story among the storyline's names; the other stories are named and linked
+            stories = site.store.stories()
+            variants = site.name_variants([storyline.id], storylines, stories).get(storyline.id, [])
+            in_line = {s.id: s for s in stories if s.storyline == storyline.id}
+            line_names = [n for n in views.name_lines(variants, in_line) if any(s[0] == story.id for s in n.stories)]
         sources = views.Sources(articles)
         first, last = views.date_range(articles, story.date)
         context = dict(
@@ -90,7 +101,8 @@ def create_app(db_path: str | Path, settings: Settings | None = None) -> Any:
             claims=views.claim_rows(story, sources),
             timeline=[(e, sources.markers(e.citations)) for e in story.timeline],
             names=[e for e in story.entities if len({a.casefold() for a in e.aliases}) > 1],
-            storyline=next((line for line in site.store.storylines() if line.id == story.storyline), None),
+            storyline=storyline,
+            line_names=line_names,
         )
         return page("story.html", **context, snippets=list(sources.snippets.values()))
 

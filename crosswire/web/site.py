@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..records import Article, Failure, Story
+from ..records import Article, Failure, Story, Storyline
+from ..report.names import NameVariant, storyline_name_variants
 from ..settings import Settings
 from ..store import Store
 from .views import StoryRow, matches, story_rows
@@ -21,6 +22,10 @@ log = logging.getLogger("crosswire.web")
 # Analysed stories kept in memory; the store keeps them all, this only skips its lookups and the wait
 # behind a running analysis. A few hundred analyses are a few MB.
 MEMO_STORIES = 256
+# Storylines one page view may queue for background analysis (for their name variants), newest
+# first; later views queue the rest. A big store then warms up gradually instead of one index view
+# queueing every storyline's analysis at once behind the reader's own story pages.
+QUEUE_LINES = 16
 
 
 def _grouping(story: Story) -> tuple:
@@ -66,6 +71,9 @@ class Site:
         # Re-analyses of stories that changed, run one at a time behind the pages (see page_story).
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosswire-analysis")
         self._refreshing: set[str] = set()
+        # Name variants per storyline, keyed by its stories' grouping (recomputed when that changes);
+        # a few names per storyline, so kept for all of them.
+        self._variants: dict[str, tuple[tuple, list[NameVariant]]] = {}
         self._closed = False
         self._cache: tuple[int, dict[str, Article]] = (-1, {})
 
@@ -88,10 +96,10 @@ class Site:
             self._cache = (len(by_id), by_id)
         return by_id
 
-    def story_rows(self, query: str = "") -> list[StoryRow]:
+    def story_rows(self, query: str = "", stories: list[Story] | None = None) -> list[StoryRow]:
         """Stories newest first with their outlets and dates, optionally only those matching `query`."""
         by_id = self.articles_by_id()
-        stories = self.store.stories()
+        stories = self.store.stories() if stories is None else stories
         if query.strip():
             stories = [s for s in stories if matches(s, by_id, query)]
         return story_rows(stories, by_id)
@@ -143,20 +151,67 @@ class Site:
         return None if found is None else PageStory(*found)
 
     def _refresh_later(self, story_id: str) -> None:
-        with self._guard:
-            if story_id in self._refreshing or self._closed:
-                return
-            self._refreshing.add(story_id)
-        self._pool.submit(self._refresh, story_id)
+        self._later(story_id, self.story, story_id)
 
-    def _refresh(self, story_id: str) -> None:
+    def _later(self, job: str, work: Any, *args: Any) -> bool:
+        """Run `work(*args)` on the background thread unless `job` is already queued; True if queued."""
+        with self._guard:
+            if job in self._refreshing or self._closed:
+                return False
+            self._refreshing.add(job)
+        self._pool.submit(self._run, job, work, *args)
+        return True
+
+    def _run(self, job: str, work: Any, *args: Any) -> None:
         try:
-            self.story(story_id)
+            work(*args)
         except Exception:
-            log.exception("background analysis of story %s failed", story_id)
+            log.exception("background job %s failed", job)
         finally:
             with self._guard:
-                self._refreshing.discard(story_id)
+                self._refreshing.discard(job)
+
+    def name_variants(self, line_ids: list[str], storylines: list[Storyline], stories: list[Story]) -> dict[str, list[NameVariant]]:
+        """Names the stories of each listed storyline spell differently (`storyline_name_variants`).
+
+        Only storylines whose stories are all analysed get an answer; a page never waits for spaCy.
+        The others (up to QUEUE_LINES, in the order given) are analysed in the background, so a
+        later view shows their names. Stories analysed for their own pages count too.
+        """
+        by_story = {s.id: s for s in stories}
+        by_line = {line.id: line for line in storylines}
+        out: dict[str, list[NameVariant]] = {}
+        queued = 0
+        for line_id in line_ids:
+            members = [by_story[s] for s in by_line[line_id].stories if s in by_story] if line_id in by_line else []
+            if len(members) < 2:
+                continue
+            key = tuple(_grouping(s) for s in members)
+            with self._guard:
+                known = self._variants.get(line_id)
+                analysed = [self._memo.get(s.id) for s in members]
+            if known is not None and known[0] == key:
+                out[line_id] = known[1]
+            elif all(hit is not None and _grouping(hit[0]) == k for hit, k in zip(analysed, key, strict=True)):
+                out[line_id] = self._remember_variants(line_id, key, [hit[0] for hit in analysed if hit])
+            elif queued < QUEUE_LINES and self._later(f"line:{line_id}", self._line_names, line_id, members):
+                queued += 1
+        return out
+
+    def _remember_variants(self, line_id: str, key: tuple, analysed: list[Story]) -> list[NameVariant]:
+        found = storyline_name_variants(analysed)
+        with self._guard:
+            self._variants[line_id] = (key, found)
+        return found
+
+    def _line_names(self, line_id: str, members: list[Story]) -> None:
+        analysed = []
+        for bare in members:
+            found = self.story(bare.id)  # from the memo or the store's cache when it can
+            if found is None or _grouping(found[0]) != _grouping(bare):
+                return  # regrouped meanwhile: the next page view asks again
+            analysed.append(found[0])
+        self._remember_variants(line_id, tuple(_grouping(s) for s in members), analysed)
 
     def story_of(self, article_id: str) -> Story | None:
         return next((s for s in self.store.stories() if article_id in s.articles), None)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlsplit
 
 from ..records import Article, Citation, Story, Storyline
+from ..report.names import NameVariant
 from ..report.quotes import same_statement, speaker_groups
 from ..segment import split_spans
 
@@ -83,12 +84,21 @@ class StoryRow:
 
 
 @dataclass(frozen=True, slots=True)
+class NameLine:
+    """A name the stories of one storyline spell differently, with the stories that use it."""
+
+    spellings: tuple[str, ...]  # the most used spelling first
+    stories: tuple[tuple[str, str, str], ...]  # (story id, short label, full title)
+
+
+@dataclass(frozen=True, slots=True)
 class Group:
     """A storyline (or a lone story) on the front page."""
 
     title: str | None
     rows: tuple[StoryRow, ...]
     storyline: str | None = None
+    names: tuple[NameLine, ...] = ()
 
 
 def story_rows(stories: Sequence[Story], by_id: dict[str, Article]) -> list[StoryRow]:
@@ -131,6 +141,42 @@ def front_page(rows: Sequence[StoryRow], storylines: Sequence[Storyline]) -> lis
 
 def _newest(row: StoryRow) -> tuple[str, str]:
     return (row.last or row.story.date or "", row.story.id)
+
+
+def with_names(groups: Sequence[Group], variants: dict[str, list[NameVariant]]) -> list[Group]:
+    """The groups, each storyline heading with the names its shown stories spell differently."""
+    out = []
+    for g in groups:
+        shown = {r.story.id: r.story for r in g.rows}
+        found = variants.get(g.storyline or "", []) if g.title else []
+        out.append(replace(g, names=tuple(name_lines(found, shown))))
+    return out
+
+
+def name_lines(variants: Sequence[NameVariant], stories: dict[str, Story]) -> list[NameLine]:
+    """Variants as the page shows them, keeping only those that two of the given stories spell apart
+    (a search can hide the other story; then "across these stories" would not be true)."""
+    lines = []
+    for v in variants:
+        members = [stories[s] for s in v.stories if s in stories]
+        if len(members) < 2:
+            continue
+        # "the Geneva story" reads best and matches the place shown on each row; stories without a
+        # place, or two in one place, are named by their (shortened) titles instead.
+        places = [s.place for s in members]
+        by_place = all(places) and len(set(places)) == len(places)
+        lines.append(NameLine(v.spellings, tuple(
+            (s.id, f"{s.place} story" if by_place else f"“{short(s.title)}”", s.title) for s in members
+        )))
+    return lines
+
+
+def short(text: str, limit: int = 48) -> str:
+    """The text cut at a word boundary to about `limit` characters, with an ellipsis if cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(" ,;:-–—") + "…"
 
 
 # -- citations in context ------------------------------------------------------------------------
