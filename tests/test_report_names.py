@@ -32,7 +32,7 @@ def test_a_spelling_only_another_story_uses_is_listed_once_for_the_storyline():
     assert variant.spellings == ("Juan Guaido", "Juan Guiado") and variant.stories == ("s1", "s2")
     # Lavrov's spellings are already joined inside each story; Jane and John Smith are two people.
     briefing = Briefing((), (), tuple(stories), (Storyline("l1", "Line", ("s1", "s2", "s3")),))
-    assert "Juan Guaido, Juan Guiado are one person" in briefing_markdown(briefing)
+    assert "Names across these stories: Juan Guaido / Juan Guiado: one person (Juan Guaido)" in briefing_markdown(briefing)
     (line,) = briefing_json(briefing)["storylines"]
     assert line["name_variants"] == [variant.to_json()] and line["stories"] == ["s1", "s2", "s3"]
 

@@ -88,7 +88,7 @@ def _story_markdown(story: Story, by_id: dict[str, Article], level: str) -> list
     spelled = [e for e in aliases if any(a.split()[-1:] != e.name.split()[-1:] for a in e.aliases if " " in a)
                or any(a.split()[:1] != e.name.split()[:1] for a in e.aliases if " " in a)]
     if spelled:
-        lines.append("Names: " + "; ".join(f"{', '.join(sorted(set(e.aliases)))} are one {e.type.lower()}, {e.name}" for e in spelled))
+        lines.append("Names: " + "; ".join(_one_name(sorted(set(e.aliases)), e.type, e.name) for e in spelled))
         lines.append("")
     if story.timeline:
         lines += ["**Timeline**", "", "| date | event | sources |", "|---|---|---|"]
@@ -140,9 +140,8 @@ def briefing_markdown(briefing: Briefing) -> str:
             variants = storyline_name_variants(members)
             if variants:
                 lines += [
-                    "Names across these stories: " + "; ".join(
-                        f"{', '.join(v.spellings)} are one {v.type.lower()}, {v.name}" for v in variants
-                    ),
+                    "Names across these stories: "
+                    + "; ".join(_one_name(v.spellings, v.type, v.name) for v in variants),
                     "",
                 ]
             for n, story in enumerate(members, 1):
@@ -156,3 +155,14 @@ def briefing_markdown(briefing: Briefing) -> str:
         lines += [f"- `{f.input}`: {f.reason}" for f in briefing.failures]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# spaCy's entity labels in a reader's words
+_KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
+          "NORP": "group", "LAW": "document", "EVENT": "event", "PRODUCT": "product", "WORK_OF_ART": "work"}
+
+
+def _one_name(spellings: list[str] | tuple[str, ...], label: str, name: str) -> str:
+    """ "Juan Guaido / Juan Guiado: one person (Juan Guaido)". """
+    kind = _KINDS.get(label.upper(), label.lower())
+    return f"{' / '.join(spellings)}: one {kind} ({name})"
