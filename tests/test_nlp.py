@@ -33,6 +33,77 @@ def test_parse_without_lemmatizer_gives_the_full_pipelines_annotations() -> None
     }
 
 
+# Paragraphs that reach the attribute_ruler's unusual rules: contractions it lemmatises ("ain't", "gonna",
+# "gotta", "let's", "'em", "y'all", "c'mon", "wo n't", "'d"), the pronoun and auxiliary exceptions,
+# expletive "there is", curly and straight quotes, runs of spaces and newlines, numbers and currency.
+TRICKY = [
+    "\u201cWe ain't gonna stop,\u201d she said; \u201cthey ain\u2019t either, I don\u2019t know why.\u201d "
+    "\"Let's go,\" he replied \u2014 and I'd say they'd gotta tell 'em y'all were there. C'mon, it wo n't "
+    "hurt: there is a $4.5bn deal, \u20ac300 million and 1,200 jobs at stake.",
+    "Nothin' doin', ol' pal.  Somethin' 's gotta give   \n\n  The U.S. didn't  sign; neither did we, "
+    "nor anyone else. Who'd have thought it? I can't, you won't, and it isn't 100% sure.\n",
+    "Ministers had met twice by 2019 (at 9:30 a.m.) and were being told that there were ~3 options; "
+    "\u2018Don\u2019t,\u2019 said Ms. O\u2019Neill, 52. Yours, mine and ours \u2013 herself included.\t"
+    "GBP 12 / \u00a312.50 per share.",
+]
+
+
+def _annotations(doc) -> list[tuple]:
+    tokens = [(t.text, t.pos_, t.tag_, str(t.morph), t.dep_, t.head.i, nlp.lemma(t)) for t in doc]
+    return tokens + [(e.start, e.end, e.label_) for e in doc.ents]
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_parse_fast_attribute_rules_match_the_real_ruler(n_process: int) -> None:
+    texts = [*TRICKY, TEXT]
+    full = list(nlp.spacy_model().pipe(texts))
+    fast = list(nlp.parse(texts, batch_size=2, n_process=n_process))
+    assert nlp.fast_ruler() is not None  # the stand-in is in use: the real ruler did not run in parse
+    assert [_annotations(d) for d in fast] == [_annotations(d) for d in full]
+    # the rules that reach past one token or carry predicates did fire (the texts exercise them)
+    lemmas = {(t.lower_, nlp.lemma(t)) for d in fast for t in d}
+    assert {("na", "to"), ("'s", "us"), ("ai", "be"), ("n\u2019t", "not")} <= lemmas
+    assert any(t.is_space and t.pos_ == "SPACE" and t.tag_ == "_SP" for d in fast for t in d)
+
+
+def test_fast_attribute_rules_keep_the_rule_order_and_unusual_patterns() -> None:
+    from crosswire.fast_ruler import FastAttributeRuler
+
+    model = nlp.spacy_model()
+    ruler = model.get_pipe("attribute_ruler")
+    fast = FastAttributeRuler(ruler)
+    assert not fast.slow_rules and fast.multi  # this model's rules all take the fast path...
+    kinds = {len(specs) for _, specs, _, _ in fast.multi}
+    assert kinds == {2}
+    # ...and a pattern with an operator would run in the Matcher, in its place in the order
+    from spacy.pipeline import AttributeRuler
+
+    extra = AttributeRuler(model.vocab)
+    extra.add_patterns(ruler.patterns)
+    extra.add([[{"LOWER": "met"}, {"LOWER": "twice", "OP": "?"}]], {"LEMMA": "meet-op", "POS": "X"})
+    extra.add([[{"TAG": "VBN", "LOWER": "met"}]], {"POS": "ADJ"}, index=-1)
+    stand_in = FastAttributeRuler(extra)
+    assert len(stand_in.slow_rules) == 1
+    text = TRICKY[2]
+    plain = model.pipe([text], disable=["attribute_ruler", "lemmatizer"])
+    doc = next(plain)
+    expected, got = extra(doc.copy()), stand_in(doc.copy())
+    assert _annotations(got) == _annotations(expected)
+    met = next(t for t in got if t.lower_ == "met")
+    assert (met.lemma_, met.pos_) == ("meet-op", "ADJ")  # both fired; the later rule's POS won
+
+
+def test_lemma_on_demand_matches_the_models_lemmatizer_twice() -> None:
+    words = "The ministers' wives were considering proposals; allies walked slowly, data was taken."
+    doc = next(nlp.parse([words]))
+    own = nlp.spacy_model().get_pipe("lemmatizer")
+    assert nlp._lemmatizer() is not own  # the private copy with set-held word lists answers
+    expected = [t.lemma_ if t.lemma else own.lemmatize(t)[0] for t in doc]
+    assert [nlp.lemma(t) for t in doc] == expected
+    assert [nlp.lemma(t) for t in doc] == expected  # and the cached answers are the same
+    assert {nlp.lemma(t) for t in doc} >= {"minister", "wife", "consider", "proposal", "ally", "walk"}
+
+
 def _vectors(precision: str, texts: list[str]) -> np.ndarray:
     nlp.configure(Settings(embed_precision=precision))
     nlp._embed_cache.clear()

@@ -51,11 +51,15 @@ def generate(doc: Any, text: str | None = None) -> list[Candidate]:
     info = DocInfo(doc, in_quote, text)
     marks = [m.start() for m in _QMARKS_RE.finditer(text)]  # so _trim need not rescan each span
     out: list[Candidate] = []
-    for tok in doc:
-        if tok.pos_ in ("VERB", "AUX") and tok.dep_ != "aux" and tok.dep_ != "auxpass":
-            out.extend(_verb_candidates(doc, tok))
-        elif tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "poss" for c in tok.children):
-            out.extend(_noun_candidates(doc, tok))
+    # Which tokens propose candidates, read off DocInfo's plain lists: a spaCy Token for every word
+    # of the article (and a scan of every noun's children) used to cost more than the candidates.
+    pos, dep, head = info.pos, info.dep, info.head
+    poss_heads = {h for j, h in enumerate(head) if h != j and dep[j] == "poss"}  # nouns with a possessor
+    for i, p in enumerate(pos):
+        if p in ("VERB", "AUX") and dep[i] != "aux" and dep[i] != "auxpass":
+            out.extend(_verb_candidates(doc, doc[i]))
+        elif p in ("NOUN", "PROPN") and i in poss_heads:
+            out.extend(_noun_candidates(doc, doc[i]))
     out.extend(_quote_candidates(doc, quotes, text, in_quote))
     out.extend(_colon_lines(doc, text))
     kept = []
@@ -105,9 +109,10 @@ def quote_index(doc: Any, quotes: list[QuoteMarks]) -> list[bool]:
     return flags
 
 
-def subject_of(tok: Any, depth: int = 0) -> Any | None:
-    """The token heading who does `tok`: its subject, a passive agent, or its governor's subject."""
-    for c in tok.children:
+def subject_of(tok: Any, depth: int = 0, kids: list[Any] | None = None) -> Any | None:
+    """The token heading who does `tok`: its subject, a passive agent, or its governor's subject
+    (`kids`: `tok`'s children, when the caller has them at hand)."""
+    for c in tok.children if kids is None else kids:
         if c.dep_ in _SUBJ_DEPS and not c.is_punct:
             return c
         if c.dep_ == "agent":
@@ -133,32 +138,33 @@ def _subtree_span(tok: Any) -> tuple[int, int]:
 
 def _verb_candidates(doc: Any, v: Any) -> list[Candidate]:
     out = []
-    src = subject_of(v)
+    kids = list(v.children)  # read several times below: spaCy builds new Tokens on each pass
+    src = subject_of(v, kids=kids)
     cue = (v.idx, v.idx + len(v.text))
     if v.lower_ == "according":
         return _according(doc, v)
-    for c in v.children:
+    for c in kids:
         if c.dep_ in _CONTENT_DEPS:
             s, e = _subtree_span(c)
-            if c.dep_ == "oprd" or (c.dep_ == "dobj" and any(x.dep_ == "oprd" for x in v.children)):
+            if c.dep_ == "oprd" or (c.dep_ == "dobj" and any(x.dep_ == "oprd" for x in kids)):
                 # "called the report a hoax": the object and what it was called, together
-                parts = [x for x in v.children if x.dep_ in ("dobj", "oprd", "ccomp", "xcomp")]
+                parts = [x for x in kids if x.dep_ in ("dobj", "oprd", "ccomp", "xcomp")]
                 s = min(_subtree_span(x)[0] for x in parts)
                 e = max(_subtree_span(x)[1] for x in parts)
             out.append(Candidate(s, e, c.dep_, v, cue, src))
             if c.dep_ == "dobj":
-                out.extend(Candidate(s2, e2, k, v, cue, src) for k, s2, e2 in _object_variants(v, c, s, e))
+                out.extend(Candidate(s2, e2, k, v, cue, src) for k, s2, e2 in _object_variants(kids, c, s, e))
         elif c.dep_ == "nsubjpass":
             # "Farook's name was announced", "This is tweeted": a passive event's subject is what
             # was said or done; the agent, if any, is the source
-            agent = next((p for a in v.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"), None)
+            agent = next((p for a in kids if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"), None)
             out.append(Candidate(*_subtree_span(c), "passive", v, cue, agent))
         elif c.dep_ in ("prep", "dative") and c.pos_ == "ADP":
             objs = [x for x in c.children if x.dep_ in ("pobj", "pcomp")]
             if objs:
                 s, e = _subtree_span(objs[0])
                 # "called on Iran to stop": the infinitive after the object is part of the content
-                more = [x for x in v.children if x.dep_ == "xcomp" and x.i > c.i]
+                more = [x for x in kids if x.dep_ == "xcomp" and x.i > c.i]
                 if more:
                     e = max(e, _subtree_span(more[0])[1])
                 cue_span = (v.idx, c.idx + len(c.text)) if c.i == v.i + 1 else cue
@@ -167,10 +173,12 @@ def _verb_candidates(doc: Any, v: Any) -> list[Candidate]:
         # "..., sources said." parsed as a dependent of the reported clause: the head's clause
         # minus the attribution is the content.
         head = v.head
+        # the head's subject first: without one there is nothing to build, and the subtree's Tokens
+        # are the costly part
+        sub = list(head.subtree) if subject_of(head) is not None else []
         lo, hi = v.left_edge.i, v.right_edge.i
-        sub = list(head.subtree)
         left = [t for t in sub if t.i < lo]
-        if left and subject_of(head) is not None:
+        if left:
             out.append(Candidate(*_span_of(left), "inverted", v, cue, src))
             right = [t for t in sub if t.i > hi and not t.is_punct]
             if right:
@@ -179,7 +187,7 @@ def _verb_candidates(doc: Any, v: Any) -> list[Candidate]:
     if v.dep_ == "relcl" and v.head.pos_ in ("NOUN", "PROPN"):
         # "the alt-right, which Clinton denounced": what the relative clause is about is the
         # content when the verb's own object is the relative pronoun
-        if any(c.dep_ in ("dobj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in v.children):
+        if any(c.dep_ in ("dobj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in kids):
             n = v.head
             out.append(Candidate(n.left_edge.idx, n.idx + len(n.text), "relcl_head", v, cue, src))
     return out
@@ -193,7 +201,7 @@ _NP_BREAK = {"relcl", "appos", "acl", "punct", "cc", "conj", "advmod", "prep"}
 _OBJ_COMPLETION = {"prep", "advcl", "xcomp", "oprd", "ccomp", "dative"}
 
 
-def _object_variants(v: Any, obj: Any, s: int, e: int) -> list[tuple[str, int, int]]:
+def _object_variants(kids: list[Any], obj: Any, s: int, e: int) -> list[tuple[str, int, int]]:
     """Other plausible extents of a verb's object: the bare noun phrase, and the object with the
     phrase that completes it. The model, not a rule, picks the extent annotators would mark."""
     out = []
@@ -205,7 +213,7 @@ def _object_variants(v: Any, obj: Any, s: int, e: int) -> list[tuple[str, int, i
     core_end = last.idx + len(last.text)
     if core_end < e:
         out.append(("dobj_core", s, core_end))
-    nxt = next((c for c in v.children if c.i > obj.right_edge.i), None)
+    nxt = next((c for c in kids if c.i > obj.right_edge.i), None)  # kids: the verb's children
     if nxt is not None and nxt.dep_ in _OBJ_COMPLETION and nxt.left_edge.i == obj.right_edge.i + 1:
         out.append(("dobj_plus", s, _subtree_span(nxt)[1]))
     return out
@@ -337,6 +345,8 @@ def _governor(span: Any, inside: set[int], in_quote: list[bool]) -> Any | None:
 
 def _near(text: str, end: int, start: int) -> bool:
     gap = text[end:start]
+    if len(gap) >= 80:
+        return False  # the last test below, first: no word count over a whole article's gap
     # only a short attribution ("he said.") and at most one paragraph break between the quotations
     words = _WORD.findall(gap)
     return len(words) <= 6 and gap.count("\n") <= 2 and len(gap) < 80

@@ -130,12 +130,22 @@ class Resolver:
                     (tok.end - 1, f"{m.group(1)} {m.group(2)}")
                 )
         runs = []
-        for t in doc:
+        # The tests below read plain arrays: a spaCy Token for every word of the article cost more
+        # than the few surname runs it finds. A tag compares equal exactly when its hash does.
+        from spacy.attrs import HEAD, LOWER, TAG
+
+        n = len(doc)
+        cols = doc.to_array([LOWER, TAG, HEAD]).tolist() if n else []
+        strings = doc.vocab.strings
+        nnp, nnps = strings.add("NNP"), strings.add("NNPS")
+        self.heads = [i + (h if h < 2**63 else h - 2**64) for i, (_, _, h) in enumerate(cols)]  # HEAD: offset
+        for i, (low, tag, _) in enumerate(cols):
             if (
-                t.lower_ in surnames
-                and t.tag_ in ("NNP", "NNPS")
-                and (t.i + 1 == len(doc) or doc[t.i + 1].tag_ != "NNP")
+                (tag == nnp or tag == nnps)
+                and (i + 1 == n or cols[i + 1][1] != nnp)
+                and strings[low] in surnames
             ):
+                t = doc[i]
                 words = _strip_titles(_propn_run(doc, t.i))
                 runs.append((t.i, words))
                 if len(words) >= 2:
@@ -151,7 +161,15 @@ class Resolver:
                     tok.dep_ in ("compound", "appos") and tok.head.dep_ in ("nsubj", "nsubjpass")
                 )
                 first = i - len(words) + 1
-                self.people.append(_Person(i, name, subject, frozenset(_roles(doc, first, i)), _depth(tok)))
+                self.people.append(_Person(i, name, subject, frozenset(_roles(doc, first, i)), self._depth(i)))
+
+    def _depth(self, i: int) -> int:
+        """Steps from token i up to its sentence's root (at most 50)."""
+        heads, n = self.heads, 0
+        while heads[i] != i and n < 50:
+            i = heads[i]
+            n += 1
+        return n
 
     def surname(self, word: str, at: int) -> str | None:
         """The full name introduced with this surname, nearest before `at` (or the only one)."""
@@ -229,14 +247,6 @@ class Resolver:
         top = max(best.values())
         winners = [n for n, s in best.items() if s == top]
         return winners[0] if len(winners) == 1 else None
-
-
-def _depth(tok: Any) -> int:
-    n = 0
-    while tok.head.i != tok.i and n < 50:
-        tok = tok.head
-        n += 1
-    return n
 
 
 def _propn_run(doc: Any, last: int) -> list[Any]:
