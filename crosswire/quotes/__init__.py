@@ -54,7 +54,8 @@ def _expand_surnames(quotes: list[Quote], names: dict[str, list[str]]) -> list[Q
             # 80: transliterations of one first name score 83+ ("Sergey"/"Sergei"), different
             # names far lower ("Bill"/"Hillary" 36)
             if all(fuzz.ratio(firsts[0], f) >= 80 for f in firsts):
-                q = replace(q, speaker=max(set(full), key=full.count))
+                # the most frequent spelling; on a tie the first met, not a set's run-dependent order
+                q = replace(q, speaker=max(dict.fromkeys(full), key=full.count))
         out.append(q)
     return out
 

@@ -67,10 +67,12 @@ def _segments(text: str) -> list[str]:
     from .marks import find_quotes
 
     pieces = [text[q.start : q.end] for q in find_quotes(text)] or [text]
-    out = {text}
+    # a dict, not a set: the segments' order decides ties in the embedding budget and the batches the
+    # embedder sees, and a set's order changes with Python's hash seed from run to run
+    out = {text: None}
     for piece in pieces:
-        out.add(piece)
-        out.update(piece[s:e] for s, e in split_spans(piece))
+        out[piece] = None
+        out.update((piece[s:e], None) for s, e in split_spans(piece))
     return [p for p in out if len(_words(p)) >= MIN_WORDS]
 
 
