@@ -181,6 +181,11 @@ def _use_threads() -> None:
         _threads["set"] = wanted
 
 
+def forget_embeddings() -> None:
+    """Empty this process's embedding cache (for timing the embedder, or after switching precision)."""
+    _embed_cache.clear()
+
+
 def embed(texts: list[str], batch_size: int = 64) -> Any:
     """Unit-length sentence embeddings (numpy, float32) for the given texts, cached per process."""
     import numpy as np

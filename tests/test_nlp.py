@@ -106,12 +106,12 @@ def test_lemma_on_demand_matches_the_models_lemmatizer_twice() -> None:
 
 def _vectors(precision: str, texts: list[str]) -> np.ndarray:
     nlp.configure(Settings(embed_precision=precision))
-    nlp._embed_cache.clear()
+    nlp.forget_embeddings()
     try:
         return nlp.embed(texts)
     finally:
         nlp.configure(Settings())
-        nlp._embed_cache.clear()
+        nlp.forget_embeddings()
 
 
 def test_bfloat16_vectors_match_float32_ones() -> None:
