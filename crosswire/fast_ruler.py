@@ -14,6 +14,7 @@ the result with the real component's, token by token.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import numpy as np
@@ -98,6 +99,7 @@ class FastAttributeRuler:
         # per result: values, set?, order. Row 0 is a placeholder, so that no memo code is 0 (falsy).
         self._rows: list[tuple[list[int], list[bool], list[int]]] = [([0] * 5, [False] * 5, [-1] * 5)]
         self._tables: tuple[Any, ...] = ()  # the rows as arrays; rebuilt when rows were added
+        self._lock = threading.Lock()
 
     @staticmethod
     def supports(ruler: Any) -> bool:
@@ -123,6 +125,12 @@ class FastAttributeRuler:
     def _learn(self, key: bytes) -> int:
         """The memo code of a token with these values: its merged single-token result, and whether it may
         start a multi-token rule (the low bit; which ones are kept in `starts`)."""
+        # A web server parses in several threads: two threads numbering new results at once would give
+        # two different results one number. Learning is rare (a memo miss), so a lock costs nothing.
+        with self._lock:
+            return self._learn_locked(key)
+
+    def _learn_locked(self, key: bytes) -> int:
         token = _values(key)
         values, given, orders = [0] * len(_OUT_ATTRS), [False] * len(_OUT_ATTRS), [-1] * len(_OUT_ATTRS)
         for order, tests, attrs in self.single:  # ascending order: a later rule overwrites
