@@ -122,14 +122,15 @@ def _person_tails(docs: Sequence[Any]) -> set[str]:
     return tails
 
 
-def _trim_to_person(surface: str, tails: set[str]) -> str:
+def _trim_to_person(surface: str, tails: set[str], surnames: set[str]) -> str:
+    """`surface` cut to the person it ends with, given the story's person names (`tails`, lower case,
+    two or three words) and their last words (`surnames`)."""
     words = surface.split()
     for n in (3, 2):
         if len(words) > n and " ".join(words[-n:]).lower() in tails:
             return " ".join(words[-n:])
     # Outlets spell first names differently ("Sergey" here, "Sergei Lavrov" elsewhere): a known
     # person's surname after a capitalised first name is that person, whatever precedes them.
-    surnames = {t.rsplit(" ", 1)[-1] for t in tails}
     if len(words) > 2 and words[-1].lower() in surnames and words[-2][:1].isupper() and words[-2].isalpha():
         return " ".join(words[-2:])
     return surface
@@ -140,6 +141,7 @@ def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> tuple[dict[st
     covered: dict[str, list[tuple[int, int]]] = {}
     acronyms: dict[str, str] = {}
     tails = _person_tails(docs)
+    surnames = {t.rsplit(" ", 1)[-1] for t in tails}  # once per story, not once per mention
     for order, (article, doc) in enumerate(zip(articles, docs, strict=True)):
         covered[article.id] = [(e.start_char, e.end_char) for e in doc.ents]
         for ent in doc.ents:
@@ -150,7 +152,7 @@ def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> tuple[dict[st
             surface = _clean_surface(ent.text)
             if not _plausible(surface):
                 continue
-            trimmed = _trim_to_person(surface, tails)
+            trimmed = _trim_to_person(surface, tails, surnames)
             label = "PERSON" if trimmed != surface else ent.label_
             surface = trimmed
             if surface.count("(") > surface.count(")"):
