@@ -186,6 +186,30 @@ def forget_embeddings() -> None:
     _embed_cache.clear()
 
 
+# A batch is padded to its longest text, and padding costs as much as words. The embedder sorts a
+# call's texts by length, but a story's few dozen texts (from 5 to 300 word pieces) still shared
+# batches padded to the longest: on news_cluster's 3,491 texts, embedding them in the brief's 206 calls
+# cost 42.6 CPU-s against 22.7 s in one sorted call. Cutting a batch where the length grows by more
+# than a quarter (plus a few pieces, so short texts still batch together) brought the calls to 25.8 s.
+_BATCH_GROWTH = 1.25
+_BATCH_SLACK = 4
+
+
+def _length_batches(texts: list[str], model: Any, most: int) -> Iterator[list[str]]:
+    """The texts in batches of similar length (in word pieces), at most `most` each, shortest first."""
+    limit = model.max_seq_length
+    pieces = model.tokenizer(texts, add_special_tokens=True, truncation=True, max_length=limit)["input_ids"]
+    lengths = [len(p) for p in pieces]
+    order = sorted(range(len(texts)), key=lengths.__getitem__)
+    start = 0
+    while start < len(order):
+        end, cap = start + 1, _BATCH_GROWTH * lengths[order[start]] + _BATCH_SLACK
+        while end < len(order) and end - start < most and lengths[order[end]] <= cap:
+            end += 1
+        yield [texts[i] for i in order[start:end]]
+        start = end
+
+
 def embed(texts: list[str], batch_size: int = 64) -> Any:
     """Unit-length sentence embeddings (numpy, float32) for the given texts, cached per process."""
     import numpy as np
@@ -198,12 +222,13 @@ def embed(texts: list[str], batch_size: int = 64) -> Any:
         import torch
 
         _use_threads()
+        model = embedder()
+        fresh = {}
         # Autocast runs the matrix products in bfloat16 and keeps sums and norms in float32.
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=_use_bfloat16()):
-            vectors = embedder().encode(
-                todo, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
-            )
-        fresh = dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
+            for batch in _length_batches(todo, model, batch_size):
+                vectors = model.encode(batch, batch_size=len(batch), normalize_embeddings=True, show_progress_bar=False)
+                fresh.update(zip(batch, np.asarray(vectors, dtype=np.float32), strict=True))
         known.update(fresh)
         if len(_embed_cache) + len(fresh) > _EMBED_CACHE_MAX:
             _embed_cache.clear()

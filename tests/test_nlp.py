@@ -132,3 +132,34 @@ def test_bfloat16_vectors_match_float32_ones() -> None:
 def test_embed_precision_is_checked() -> None:
     with pytest.raises(ConfigError, match="embed_precision"):
         Settings(embed_precision="float8")
+
+
+def test_length_batches_group_similar_lengths_and_keep_every_text() -> None:
+    model = nlp.embedder()
+    texts = ["Yes."] * 3 + ["word " * n for n in (5, 6, 40, 41, 120, 7)] + ["Talks resume."]
+    batches = list(nlp._length_batches(texts, model, most=2))
+    assert sorted(t for b in batches for t in b) == sorted(texts)
+    assert all(len(b) <= 2 for b in batches)
+    pieces = {t: len(model.tokenizer(t)["input_ids"]) for t in texts}
+    for batch in batches:
+        lengths = [pieces[t] for t in batch]
+        assert max(lengths) <= nlp._BATCH_GROWTH * min(lengths) + nlp._BATCH_SLACK
+    # the 40-word and 120-word texts never share a batch with the short ones
+    assert not any({"word " * 120, "Yes."} <= set(b) for b in batches)
+
+
+def test_embed_returns_vectors_in_the_callers_order_whatever_the_batches() -> None:
+    texts = [
+        "The trade between the two countries grew to $27 billion last year, the ministry said on Monday.",
+        "Yes.",
+        "We see that there are suspicions and prejudices.",
+        "Yes.",
+    ]
+    nlp.forget_embeddings()
+    together = nlp.embed(texts)
+    nlp.forget_embeddings()
+    alone = np.stack([nlp.embed([t])[0] for t in texts])
+    nlp.forget_embeddings()
+    assert together.shape == (4, 384)
+    assert (together * alone).sum(axis=1).min() > 0.999
+    assert np.array_equal(together[1], together[3])
