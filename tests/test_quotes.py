@@ -271,3 +271,15 @@ def test_decode_keeps_one_reading_per_cue():
         Candidate(58, 63, "dobj", praised, None, doc[7], score=0.7),
     ]
     assert [(c.kind, c.cue.text) for c in decode(cands, 0.5)] == [("dobj", "attacked"), ("dobj", "praised")]
+
+
+def test_a_parse_of_another_text_is_refused():
+    from crosswire.nlp import parse
+
+    text = "Lavrov said talks would go on. “We are ready,” he added."
+    other = next(parse(["Pompeo said nothing at all about the talks today."]))
+    art = Article(id="a", text=text)
+    with pytest.raises(ValueError, match="does not match its cleaned text"):
+        extract_quotes([art], Settings(), docs={"a": other})
+    own = next(parse([text]))
+    assert [q.speaker for q in extract_quotes([art], Settings(), docs={"a": own})]

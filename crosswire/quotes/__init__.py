@@ -71,7 +71,7 @@ def _article_quotes(article: Article, doc: Any, threshold: float | None = None) 
     from .model import decode, load_model, score
     from .speakers import Resolver, mention_span
 
-    if doc.text != article.text:
+    if not _parse_matches(doc, article.text):
         raise ValueError(f"parse of {article.id} does not match its cleaned text")
     model = load_model()
     text = article.text
@@ -88,3 +88,14 @@ def _article_quotes(article: Article, doc: Any, threshold: float | None = None) 
         direct = c.direct or c.kind in ("quote_run", "quote_join")
         out.append(Quote(speaker, span, text[c.start : c.end], article.id, c.start, c.end, cue, direct))
     return out, resolver.full
+
+
+def _parse_matches(doc: Any, text: str) -> bool:
+    """Whether `doc` is a parse of `text`: same length, and its first, middle and last words sit at
+    their offsets. Cheaper than `doc.text`, which rebuilds the text token by token (0.4 CPU-s a brief)."""
+    if not len(doc):
+        return not text.strip()
+    last = doc[-1]
+    if last.idx + len(last.text_with_ws) != len(text):
+        return False
+    return all(text.startswith(doc[i].text, doc[i].idx) for i in {0, len(doc) // 2, len(doc) - 1})
