@@ -121,17 +121,26 @@ def tfidf_from_terms(
 
 
 def similarity(
-    a: Sequence[str], b: Sequence[str], *, semantic: bool = True, mask: np.ndarray | None = None
+    a: Sequence[str],
+    b: Sequence[str],
+    *,
+    semantic: bool = True,
+    mask: np.ndarray | None = None,
+    lexical: np.ndarray | None = None,
 ) -> np.ndarray:
     """Same-content score in [0, 1] for every pair (a[i], b[j]); compare with SAME_CONTENT.
 
-    The lexical TF-IDF cosine; with `semantic`, pairs in the undecided lexical band (and in `mask`,
-    when given, to bound the embedding work) score max(lexical, mean(lexical, embedding cosine)).
+    The lexical TF-IDF cosine (`lexical`, when the caller already has it from
+    `similarity(a, b, semantic=False)`); with `semantic`, pairs in the undecided lexical band (and in
+    `mask`, when given, to bound the embedding work) score max(lexical, mean(lexical, embedding cosine)).
     """
     if not len(a) or not len(b):
         return np.zeros((len(a), len(b)))
-    m = tfidf(list(a) + list(b))
-    lex = (m[: len(a)] @ m[len(a) :].T).toarray()
+    if lexical is None:
+        m = tfidf(list(a) + list(b))
+        lex = (m[: len(a)] @ m[len(a) :].T).toarray()
+    else:
+        lex = lexical
     if not semantic:
         return lex
     need = (lex >= _SEMANTIC_BAND[0]) & (lex < _SEMANTIC_BAND[1])
@@ -178,7 +187,7 @@ def align(
         return []
     texts = [s.text for s in sentences]
     others = [c.text for c in candidates]
-    mask = None
+    mask = lex = None
     if semantic:
         # Embed only the two best lexical candidates per (sentence, other article): the citation is
         # nearly always among them, and the embedding work stays a few sentences per summary sentence.
@@ -194,7 +203,7 @@ def align(
             mask[np.flatnonzero(undecided)[:, None], top[undecided]] = True
         # A sentence's own article never supports it (see below): embedding those pairs is wasted work.
         mask &= np.array([s.article for s in sentences])[:, None] != arts[None, :]
-    scores = similarity(texts, others, semantic=semantic, mask=mask)
+    scores = similarity(texts, others, semantic=semantic, mask=mask, lexical=lex)
     out: list[list[Sentence]] = []
     for i, s in enumerate(sentences):
         best: dict[str, tuple[float, Sentence]] = {}
