@@ -345,11 +345,11 @@ def _governor(span: Any, inside: set[int], in_quote: list[bool]) -> Any | None:
 
 def _near(text: str, end: int, start: int) -> bool:
     gap = text[end:start]
+    # only a short attribution ("he said.") and at most one paragraph break between the quotations;
+    # the length first, so no words are counted over a whole article's gap
     if len(gap) >= 80:
-        return False  # the last test below, first: no word count over a whole article's gap
-    # only a short attribution ("he said.") and at most one paragraph break between the quotations
-    words = _WORD.findall(gap)
-    return len(words) <= 6 and gap.count("\n") <= 2 and len(gap) < 80
+        return False
+    return len(_WORD.findall(gap)) <= 6 and gap.count("\n") <= 2
 
 
 def _near_join(text: str, end: int, start: int) -> bool:
