@@ -325,7 +325,10 @@ def _analyze_task(payload) -> tuple[list[Story], dict[str, float], dict[str, flo
     """One worker task: parse the stories' articles in this process and analyse each story."""
     stories, members, sentences, settings, words = payload
     # The workers already use every core: one embedder thread each (unless the user chose a number).
-    local = replace(settings, parse_processes=1, embed_threads=settings.embed_threads or 1)
+    local = replace(
+        settings, parse_processes=1, embed_threads=settings.embed_threads or 1, blas_threads=settings.blas_threads or 1
+    )
+    nlp.configure(local)  # before the first parse, which runs before analyze_story configures
     times = StageTimes()
     out = [analyze_story_parsed(s, [members[a] for a in s.articles], sentences, local, words, times) for s in stories]
     return out, times.seconds, times.cpu_seconds

@@ -60,6 +60,11 @@ class Settings:
         "of a brief's story workers, which already share the cores (oversubscribed threads spin-wait: "
         "measured 3x the CPU for the same vectors).",
     )
+    blas_threads: int = _knob(
+        0,
+        "Threads of numpy's BLAS, which runs spaCy's matrix products; 0: the library's own choice (one per "
+        "core), except 1 in each of a brief's story workers.",
+    )
     embed_precision: str = _knob(
         "auto",
         "Number format of the sentence embedder's matrix products: 'float32', 'bfloat16', or 'auto' (bfloat16 "

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
+from conftest import DATA
 
 from crosswire import nlp
 from crosswire.errors import ConfigError
@@ -16,8 +19,14 @@ TEXT = (
 )
 
 
-def test_parse_without_lemmatizer_gives_the_full_pipelines_annotations() -> None:
-    full = nlp.spacy_model()(TEXT)
+@pytest.fixture(scope="module")
+def stock():
+    """The pipeline as spaCy itself loads it: BLIS matrix products, the real attribute_ruler and lemmatizer."""
+    return nlp.stock_spacy_model()
+
+
+def test_parse_without_lemmatizer_gives_the_full_pipelines_annotations(stock) -> None:
+    full = stock(TEXT)
     light = next(nlp.parse([TEXT]))
     assert [t.lemma for t in light if t.lemma] != [t.lemma for t in full]  # the lemmatizer did not run
     assert [nlp.lemma(t) for t in light] == [t.lemma_ for t in full]
@@ -54,9 +63,9 @@ def _annotations(doc) -> list[tuple]:
 
 
 @pytest.mark.parametrize("n_process", [1, 2])
-def test_parse_fast_attribute_rules_match_the_real_ruler(n_process: int) -> None:
+def test_parse_fast_attribute_rules_match_the_real_ruler(n_process: int, stock) -> None:
     texts = [*TRICKY, TEXT]
-    full = list(nlp.spacy_model().pipe(texts))
+    full = list(stock.pipe(texts))
     fast = list(nlp.parse(texts, batch_size=2, n_process=n_process))
     assert nlp.fast_ruler() is not None  # the stand-in is in use: the real ruler did not run in parse
     assert [_annotations(d) for d in fast] == [_annotations(d) for d in full]
@@ -64,6 +73,25 @@ def test_parse_fast_attribute_rules_match_the_real_ruler(n_process: int) -> None
     lemmas = {(t.lower_, nlp.lemma(t)) for d in fast for t in d}
     assert {("na", "to"), ("'s", "us"), ("ai", "be"), ("n\u2019t", "not")} <= lemmas
     assert any(t.is_space and t.pos_ == "SPACE" and t.tag_ == "_SP" for d in fast for t in d)
+
+
+def test_spacys_layers_multiply_with_numpy_and_annotate_real_news_as_stock_spacy(stock) -> None:
+    from thinc.api import NumpyOps
+
+    def blis_layers(model) -> int:
+        return sum(
+            isinstance(layer.ops, NumpyOps) and layer.ops.use_blis
+            for _, pipe in model.pipeline
+            if hasattr(getattr(pipe, "model", None), "walk")
+            for layer in pipe.model.walk()
+        )
+
+    assert blis_layers(stock) > 0 and blis_layers(nlp.spacy_model()) == 0
+    lines = (DATA / "giveme5w1h" / "news_cluster.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines[:16]]
+    ours = list(nlp.parse(texts))
+    assert sum(len(d) for d in ours) > 4000
+    assert [_annotations(d) for d in ours] == [_annotations(d) for d in stock.pipe(texts)]
 
 
 def test_fast_attribute_rules_keep_the_rule_order_and_unusual_patterns() -> None:
