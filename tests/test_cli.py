@@ -147,3 +147,21 @@ def test_brief_does_not_depend_on_the_hash_seed():
         assert proc.returncode == 0, proc.stderr[-800:]
         outputs.append(json.loads(proc.stdout))
     assert outputs[0] == outputs[1]
+
+
+def test_console_entry_runs_exit_handlers_flushes_and_keeps_the_exit_code(tmp_path):
+    """`run` skips the interpreter's teardown, not the exit handlers, the buffered output or the code."""
+    marker = tmp_path / "handler-ran"
+    script = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: open({str(marker)!r}, 'w').write('yes'))\n"
+        "sys.stdout.write('x' * 100000)\n"  # left in the buffer, unflushed, when run() exits
+        "from crosswire.cli import run\n"
+        f"sys.argv = ['crosswire', 'stories', {str(tmp_path / 'missing.txt')!r}]\n"
+        "run()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=ENV, timeout=300)
+    assert proc.returncode == 2, proc.stderr[-800:]  # no article could be processed
+    assert marker.read_text() == "yes"
+    assert proc.stdout.startswith("x" * 100000)
+    assert "no such file" in proc.stdout and "no article could be processed" in proc.stderr
