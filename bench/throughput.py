@@ -4,10 +4,13 @@ Usage, from the repo root:
     python bench/throughput.py                     # seeds and news_cluster.jsonl
     python bench/throughput.py --sets news_cluster
     python bench/throughput.py --sets news_cluster --repeat 3   # median run's table, then every run
+    python bench/throughput.py --sets news_cluster --cli        # also time the command a user types
 
 Each data set runs in its own subprocess so peak memory (ru_maxrss) is that run's alone. Model load is
 timed as its own row ("load models") and not counted in the end-to-end articles/s, as a long-running
-process pays it once. CPU seconds are printed next to wall seconds: they say what each stage costs even when the machine is
+process pays it once. With --cli each run also times the whole command `crosswire brief SET --format json`
+as a user runs it (interpreter start, imports, model load, brief and JSON output), after the measured run.
+CPU seconds are printed next to wall seconds: they say what each stage costs even when the machine is
 shared. A brief of 32 articles or more analyses whole stories in worker processes: a stage row then adds
 up the workers' wall and CPU seconds, the end-to-end row's CPU is this process's alone, and the workers
 row is all worker processes together. The peer row is the plain reference a user would otherwise reach for: spaCy's
@@ -31,7 +34,7 @@ SETS = {
     "seeds": SHARED / "seeds",
     "news_cluster": SHARED / "data" / "giveme5w1h" / "news_cluster.jsonl",
 }
-STAGES = ["ingest", "clean", "split", "cluster", "parse", "summarize", "quotes", "compare", "timeline"]
+STAGES = ["ingest", "clean", "split", "cluster", "parse", "embed", "summarize", "quotes", "compare", "timeline"]
 
 
 def run_one(name: str) -> dict:
@@ -86,6 +89,7 @@ def main() -> int:
         "--repeat", type=int, default=1,
         help="runs per set (each in its own process); the table shows the median run, a line per run follows",
     )
+    ap.add_argument("--cli", action="store_true", help="also time the whole `crosswire brief` command per run")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -96,6 +100,8 @@ def main() -> int:
         for _ in range(max(1, args.repeat)):
             out = subprocess.run([sys.executable, __file__, "--one", name], capture_output=True, text=True, check=True)
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            if args.cli:
+                runs[-1]["cli_s"] = _time_cli(SETS[name])
         _print_run(sorted(runs, key=lambda r: r["total_s"])[len(runs) // 2])
         if len(runs) > 1:
             # This machine's speed drifts (the same spaCy pass took 44 s and 63 s within an hour):
@@ -105,8 +111,17 @@ def main() -> int:
                     f"run {i}: {r['total_s']:.2f} s, {r['articles'] / r['total_s']:.1f} articles/s, "
                     f"workers CPU {r['cpu_children_s']:.1f} s; peer {r['peer_spacy_s']:.2f} s; "
                     f"brief / peer {r['total_s'] / r['peer_spacy_s']:.2f}x"
+                    + (f"; command {r['cli_s']:.2f} s, {r['articles'] / r['cli_s']:.1f} articles/s" if "cli_s" in r else "")
                 )
     return 0
+
+
+def _time_cli(path: Path) -> float:
+    """Wall seconds of `crosswire brief PATH --format json`, output discarded, progress off."""
+    cmd = [sys.executable, "-m", "crosswire.cli", "brief", str(path), "--format", "json", "--quiet"]
+    t0 = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=REPO)
+    return time.perf_counter() - t0
 
 
 def _print_run(r: dict) -> None:
@@ -124,6 +139,8 @@ def _print_run(r: dict) -> None:
     # so they can exceed the end-to-end time; the workers' CPU is this row.
     print(f"{'(workers CPU)':<14}{'':>30}{r['cpu_children_s']:>9.2f}")
     print(f"{'(load models)':<14}{r['load_s']:>10.2f}")
+    if "cli_s" in r:
+        print(f"{'(command)':<14}{r['cli_s']:>10.2f}{'':>8}{n / r['cli_s']:>12.1f}   start-up, model load, brief, JSON")
     print(
         f"peer: spaCy full pipeline alone {r['peer_spacy_s']:.2f} s ({n / r['peer_spacy_s']:.1f} articles/s); "
         f"crosswire brief / spaCy pass = {r['total_s'] / r['peer_spacy_s']:.2f}x"
