@@ -34,7 +34,7 @@ SETS = {
     "seeds": SHARED / "seeds",
     "news_cluster": SHARED / "data" / "giveme5w1h" / "news_cluster.jsonl",
 }
-STAGES = ["ingest", "clean", "split", "cluster", "parse", "embed", "summarize", "quotes", "compare", "timeline"]
+STAGES = ["ingest", "clean", "split", "cluster", "parse", "summarize", "quotes", "compare", "timeline"]
 
 
 def run_one(name: str) -> dict:

@@ -235,14 +235,6 @@ def _use_threads() -> None:
         _threads["set"] = wanted
 
 
-_routed = threading.local()
-
-
-def route_embeddings(hook: Any) -> None:
-    """Send this thread's `embed` calls that miss the cache to `hook(texts)` (see pooling.py)."""
-    _routed.hook = hook
-
-
 def forget_embeddings() -> None:
     """Empty this process's embedding cache (for timing the embedder, or after switching precision)."""
     _embed_cache.clear()
@@ -280,9 +272,6 @@ def embed(texts: list[str], batch_size: int = 64) -> Any:
         return np.zeros((0, 384), dtype=np.float32)
     known = {t: _embed_cache[t] for t in texts if t in _embed_cache}
     todo = list(dict.fromkeys(t for t in texts if t not in known))
-    elsewhere = getattr(_routed, "hook", None)
-    if todo and elsewhere is not None:
-        return elsewhere(list(texts))  # pooling.run_pooled embeds them with other stories' texts
     if todo:
         import torch
 

@@ -37,19 +37,15 @@ class StageTimes:
 
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
-    # Stages of jobs that take turns in threads (pooling.run_pooled): each counts its own thread's CPU
-    # time, as wall and process clocks would also count the other jobs' turns.
-    per_thread: bool = False
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        wall, cpu = (time.thread_time, time.thread_time) if self.per_thread else (time.perf_counter, time.process_time)
-        start, used = wall(), cpu()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + wall() - start
-            self.cpu_seconds[name] = self.cpu_seconds.get(name, 0.0) + cpu() - used
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+            self.cpu_seconds[name] = self.cpu_seconds.get(name, 0.0) + time.process_time() - cpu
 
 
 _QUIET = Progress()
@@ -333,22 +329,8 @@ def _analyze_task(payload) -> tuple[list[Story], dict[str, float], dict[str, flo
         settings, parse_processes=1, embed_threads=settings.embed_threads or 1, blas_threads=settings.blas_threads or 1
     )
     nlp.configure(local)  # before the first parse, which runs before analyze_story configures
-    from .pooling import run_pooled
-
-    # The stories run side by side, one at a time, so their embeddings are computed in large batches;
-    # each job's stages are timed on its own thread's clock, the pooled embedding as its own stage.
     times = StageTimes()
-    story_times = StageTimes(per_thread=True)
-
-    def job(story: Story) -> Callable[[], Story]:
-        return lambda: analyze_story_parsed(story, [members[a] for a in story.articles], sentences, local, words,
-                                            story_times)
-
-    out = run_pooled([job(s) for s in stories], times)
-    for name, value in story_times.seconds.items():
-        times.seconds[name] = times.seconds.get(name, 0.0) + value
-    for name, value in story_times.cpu_seconds.items():
-        times.cpu_seconds[name] = times.cpu_seconds.get(name, 0.0) + value
+    out = [analyze_story_parsed(s, [members[a] for a in s.articles], sentences, local, words, times) for s in stories]
     return out, times.seconds, times.cpu_seconds
 
 

@@ -29,4 +29,3 @@ def test_story_workers_change_nothing_but_speed(tmp_path):
     assert any(s.summary for s in in_workers.stories)
     # The workers' stage times come back to the caller.
     assert times.seconds.get("parse", 0) > 0 and times.seconds.get("summarize", 0) > 0
-    assert times.seconds.get("embed", 0) > 0  # the stories of a task embedded their texts together
