@@ -1,11 +1,11 @@
 """Check crosswire.nlp.parse against the stock spaCy pipeline.
 
-crosswire's parse replaces the attribute_ruler by crosswire/fast_ruler.py, skips the lemmatizer (lemmas on
-demand) and lets the layers multiply matrices with numpy's BLAS instead of BLIS. This compares every
-token's (pos_, tag_, str(morph), dep_, head.i, nlp.lemma) and every entity with the output of the pipeline
-as `spacy.load` gives it (`nlp.stock_spacy_model()`), then times the real attribute_ruler and the stand-in on the same parsed
-Docs (time.process_time, warm, mean of --reps runs), and the stand-in's first pass with an empty memo
-(what each forked brief worker pays).
+crosswire's parse replaces the attribute_ruler by crosswire/fast_ruler.py, skips the lemmatizer
+(lemmas on demand) and lets the layers multiply matrices with numpy's BLAS instead of BLIS. This
+compares every token's (pos_, tag_, str(morph), dep_, head.i, nlp.lemma) and every entity with the
+output of the pipeline as `spacy.load` gives it (`nlp.stock_spacy_model()`), then times the real
+attribute_ruler and the stand-in on the same parsed Docs (time.process_time, warm, mean of --reps
+runs), and the stand-in's first pass with an empty memo (what each forked brief worker pays).
 
     python bench/ruler_check.py [--limit N] [--reps 5] [--n-process 1]
 """

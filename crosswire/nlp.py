@@ -39,11 +39,12 @@ def stock_spacy_model(disable: tuple[str, ...] = ()) -> Any:
 
 def _matmul_with_numpy(nlp: Any) -> None:
     """Let the pipeline's layers multiply matrices with numpy's BLAS instead of thinc's bundled BLIS."""
-    # The BLIS that thinc uses (the `blis` wheel) selects its portable "generic" kernels on this project's CPU (AMD EPYC
-    # with AVX-512; BLIS_ARCH_DEBUG=1 prints the choice), and its gemm ran at a third of OpenBLAS's on the
-    # tok2vec's shapes (35,000 x 288 by 288: 196 ms against 65 ms), and the matrix products were 40% of
-    # a parse: parsing 120 news_cluster articles took 10.5 CPU-s with BLIS, 6.8 with numpy, and every
-    # tag, dependency, head and entity came out the same (68,314 tokens, 6,440 entities).
+    # The BLIS that thinc uses (the `blis` wheel) selects its portable "generic" kernels on this
+    # project's CPU (AMD EPYC with AVX-512; BLIS_ARCH_DEBUG=1 prints the choice). Its gemm ran at a
+    # third of OpenBLAS's speed on the tok2vec's shapes (35,000 x 288 by 288: 196 ms against 65 ms),
+    # and matrix products were 40% of a parse: 120 news_cluster articles took 10.5 CPU-s with BLIS,
+    # 6.8 with numpy, and every tag, dependency, head and entity came out the same (68,314 tokens,
+    # 6,440 entities; bench/ruler_check.py checks whole sets against stock spaCy).
     from thinc.api import NumpyOps
 
     ops = NumpyOps(use_blis=False)
