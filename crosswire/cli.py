@@ -289,7 +289,10 @@ def run() -> None:
     import os
 
     code = main()
-    atexit._run_exitfuncs()
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:  # not CPython: leave the exit to the interpreter
+        sys.exit(code)
+    run_exit_handlers()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
