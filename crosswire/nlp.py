@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -48,13 +48,17 @@ def _matmul_with_numpy(nlp: Any) -> None:
     from thinc.api import NumpyOps
 
     ops = NumpyOps(use_blis=False)
+    for layer in pipeline_layers(nlp):
+        if type(layer.ops) is NumpyOps:
+            layer.ops = ops
+
+
+def pipeline_layers(nlp: Any) -> Iterator[Any]:
+    """Every thinc layer of the pipeline's trainable components."""
     for _, component in nlp.pipeline:
         model = getattr(component, "model", None)
-        if model is None or not hasattr(model, "walk"):
-            continue
-        for layer in model.walk():
-            if type(layer.ops) is NumpyOps:
-                layer.ops = ops
+        if model is not None and hasattr(model, "walk"):
+            yield from model.walk()
 
 
 # spaCy's rule lemmatizer was 12% of a full parse here, and crosswire reads the lemmas of a few tokens
@@ -80,26 +84,18 @@ def parse(texts: Iterable[str], batch_size: int = 64, n_process: int = 1) -> Ite
     # It runs here, in this process, on the Docs the pipe yields: with n_process > 1 the workers only
     # parse, no component is registered on the shared model, and the memo is built once, not per worker.
     # The named entities are unaffected: the ner runs after the ruler and reads none of what it writes.
+    from threadpoolctl import threadpool_limits
+
     ruler = fast_ruler()
     skips = [*PARSE_SKIPS, "attribute_ruler"] if ruler is not None else list(PARSE_SKIPS)
-    with _one_blas_thread_if(n_process > 1):  # spaCy's workers fork with this limit and share the cores
+    # spaCy's worker processes fork with one BLAS thread each: they share the cores
+    with threadpool_limits(limits=1, user_api="blas") if n_process > 1 else nullcontext():
         docs = spacy_model().pipe(texts, batch_size=batch_size, n_process=n_process, disable=skips)
         if ruler is None:
             yield from docs
         else:
             for doc in docs:
                 yield ruler(doc)
-
-
-@contextmanager
-def _one_blas_thread_if(wanted: bool) -> Iterator[None]:
-    if not wanted:
-        yield
-        return
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 # Lemmas already computed, keyed as spaCy's rule lemmatizer keys its own cache: (orth, pos, morph) decide
@@ -184,7 +180,7 @@ _embed_cache: dict[str, Any] = {}
 
 
 _threads: dict[str, int] = {"wanted": 0, "set": 0, "default": 0}
-_blas_threads: dict[str, Any] = {"wanted": 0, "set": 0, "limiter": None}
+_blas_threads: dict[str, Any] = {"set": 0, "limiter": None}
 _precision: dict[str, str] = {"wanted": "auto"}
 
 
@@ -192,14 +188,12 @@ def configure(settings: Any) -> None:
     """Apply the settings that shape model execution (the embedder's threads and precision) to this process."""
     _threads["wanted"] = max(0, int(settings.embed_threads))
     _precision["wanted"] = settings.embed_precision
-    _blas_threads["wanted"] = max(0, int(settings.blas_threads))
-    _use_blas_threads()
+    _use_blas_threads(max(0, int(settings.blas_threads)))
 
 
-def _use_blas_threads() -> None:
+def _use_blas_threads(wanted: int) -> None:
     # numpy's OpenBLAS starts a thread per core; in a brief's story workers, which already share the
     # cores, its spinning threads would compete with the other worker's.
-    wanted = _blas_threads["wanted"]
     if wanted == _blas_threads["set"]:
         return
     from threadpoolctl import threadpool_limits

@@ -79,12 +79,7 @@ def test_spacys_layers_multiply_with_numpy_and_annotate_real_news_as_stock_spacy
     from thinc.api import NumpyOps
 
     def blis_layers(model) -> int:
-        return sum(
-            isinstance(layer.ops, NumpyOps) and layer.ops.use_blis
-            for _, pipe in model.pipeline
-            if hasattr(getattr(pipe, "model", None), "walk")
-            for layer in pipe.model.walk()
-        )
+        return sum(isinstance(layer.ops, NumpyOps) and layer.ops.use_blis for layer in nlp.pipeline_layers(model))
 
     assert blis_layers(stock) > 0 and blis_layers(nlp.spacy_model()) == 0
     lines = (DATA / "giveme5w1h" / "news_cluster.jsonl").read_text(encoding="utf-8").splitlines()
