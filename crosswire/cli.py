@@ -258,16 +258,14 @@ def show_settings(config: ConfigOpt = None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, mapping errors to exit codes and one-line messages."""
-    import click
-
     try:
         rc = app(args=argv, standalone_mode=False, prog_name="crosswire")
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("crosswire: aborted", err=True)
         return 130
-    except click.ClickException as exc:
+    except _usage_errors() as exc:
         exc.show()
         return 1
     except CrosswireError as exc:
@@ -276,6 +274,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     return rc if isinstance(rc, int) else 0
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """The exception class typer raises for bad command lines (a bad option, a missing argument).
+
+    typer up to 0.28 raises click's own; from 0.29 it raises those of the copy of click it carries,
+    which click's classes do not catch. Both are ancestors of `typer.BadParameter`.
+    """
+    return tuple(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
 def run() -> None:

@@ -69,8 +69,10 @@ def test_exit_codes_and_failures(tmp_path):
     proc = run("brief", str(empty), "--format", "json")
     assert proc.returncode == 2
     assert json.loads(proc.stdout)["failures"][0]["input"].endswith("empty.txt")
-    assert run("brief").returncode == 1  # nothing to brief: a usage error
-    assert run("brief", str(SEEDS), "--no-such-flag").returncode == 1
+    for usage_error in (run("brief"), run("brief", str(SEEDS), "--no-such-flag")):
+        assert usage_error.returncode == 1
+        assert "Traceback" not in usage_error.stderr and "Error:" in usage_error.stderr
+        assert len(usage_error.stderr.splitlines()) <= 5, usage_error.stderr
     mixed = tmp_path / "mixed"
     mixed.mkdir()
     (mixed / "good.txt").write_text((SEEDS / "002_0e89ee0f3769bdb9.txt").read_text())
