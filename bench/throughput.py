@@ -42,8 +42,10 @@ def run_one(name: str) -> dict:
     sys.path.insert(0, str(REPO))
     from crosswire import nlp
     from crosswire.pipeline import StageTimes, brief
+    from crosswire.runtime import keep_freed_memory
     from crosswire.settings import Settings
 
+    keep_freed_memory()  # as the CLI's batch commands do
     settings = Settings(progress=False)
     t0 = time.perf_counter()
     nlp.spacy_model()

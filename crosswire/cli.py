@@ -75,6 +75,14 @@ def _settings(config: Path | None, **overrides: Any) -> Settings:
     return load_settings(config, **overrides)
 
 
+def _batch_settings(config: Path | None) -> Settings:
+    """Settings for a command that works through a batch and ends: it also keeps freed memory for reuse."""
+    from .runtime import keep_freed_memory
+
+    keep_freed_memory()
+    return _settings(config)
+
+
 def _emit(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     sys.stdout.flush()
@@ -113,7 +121,7 @@ def brief(
     from .report import briefing_json, briefing_markdown, dumps
 
     _need_inputs(inputs, db)
-    settings = _settings(config)
+    settings = _batch_settings(config)
     progress = RichProgress(not quiet and settings.progress)
     briefing = api.brief(inputs or [], settings, db=db, words=words, progress=progress,
                          engine=engine.value, address=address, workers=workers)
@@ -135,7 +143,7 @@ def ingest(
     from . import api
     from .report import dumps
 
-    settings = _settings(config)
+    settings = _batch_settings(config)
     progress = RichProgress(not quiet and settings.progress)
     result = api.ingest(inputs, settings, db=db or Path(settings.db_path), progress=progress,
                         engine=engine.value, address=address, workers=workers)
@@ -167,7 +175,7 @@ def stories(
     from .report.stories import stories_json, stories_markdown
 
     _need_inputs(inputs, db)
-    settings = _settings(config)
+    settings = _batch_settings(config)
     progress = RichProgress(not quiet and settings.progress)
     result = api.stories(inputs or [], settings, db=db, progress=progress,
                          engine=engine.value, address=address, workers=workers)
@@ -193,7 +201,7 @@ def summarize(
     from .report import dumps
     from .report.stories import summary_markdown
 
-    settings = _settings(config)
+    settings = _batch_settings(config)
     progress = RichProgress(not quiet and settings.progress)
     if clusters is not None:
         if inputs:
@@ -222,7 +230,7 @@ def quotes(
     from .report import dumps
     from .report.stories import quotes_markdown
 
-    settings = _settings(config)
+    settings = _batch_settings(config)
     progress = RichProgress(not quiet and settings.progress)
     result = api.quotes(inputs, settings, progress=progress)
     _emit(quotes_markdown(result) if fmt is Format.md else dumps(result))

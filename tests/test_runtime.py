@@ -1,0 +1,45 @@
+import subprocess
+import sys
+
+import pytest
+
+_PROBE = r"""
+import resource, sys
+import numpy as np
+
+def resident_bytes():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize()
+
+def faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+if sys.argv[1] == "tuned":
+    from crosswire.runtime import keep_freed_memory
+    assert keep_freed_memory() is True
+block = np.ones((20 << 20) // 4, dtype=np.float32)  # 20 MB, every page touched
+held = resident_bytes()
+del block
+released = held - resident_bytes()
+start = faults()
+block = np.ones((20 << 20) // 4, dtype=np.float32)
+print(released, faults() - start)
+"""
+
+
+def _probe(mode: str) -> tuple[int, int]:
+    """(bytes handed back to the kernel when a 20 MB array is freed, page faults for the next one)"""
+    out = subprocess.run([sys.executable, "-c", _PROBE, mode], capture_output=True, text=True, check=True).stdout
+    released, faults = out.split()
+    return int(released), int(faults)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
+def test_batch_commands_keep_freed_arrays_for_reuse():
+    # by default glibc maps a fresh 20 MB block from the kernel and unmaps it when it is freed
+    released, _ = _probe("default")
+    assert released >= (15 << 20)
+    # after keep_freed_memory the process keeps it, and the next array of that size faults in no new pages
+    released, faults = _probe("tuned")
+    assert released < (2 << 20)
+    assert faults < 200
