@@ -281,14 +281,16 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
     the embeddings they need) is as costly and would leave the second core idle. The models are
     loaded here first, so the forked workers share them instead of each loading its own.
     """
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from .nlp import embedder, spacy_model
+    from .nlp import load_embedder, spacy_model
 
+    nlp.configure(settings)
     spacy_model()
     if any(len(s.articles) > 1 for s in stories):
-        embedder()
+        load_embedder()
     # Largest stories first, so the last tasks to finish are short ones.
     order = sorted(range(len(stories)), key=lambda i: -sum(len(by_id[a].text) for a in stories[i].articles))
     tasks: list[list[int]] = []
@@ -309,15 +311,21 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
     # concurrent.futures rather than multiprocessing.Pool: a worker killed by the system (out of
     # memory) raises BrokenProcessPool here instead of leaving the brief waiting forever.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(_story_workers(stories, settings), mp_context=context) as pool:
-        for task, (results, seconds, cpu) in zip(tasks, pool.map(_analyze_task, payloads), strict=True):
-            for i, story in zip(task, results, strict=True):
-                done[i] = story
-            for name, value in seconds.items():
-                times.seconds[name] = times.seconds.get(name, 0.0) + value
-            for name, value in cpu.items():
-                times.cpu_seconds[name] = times.cpu_seconds.get(name, 0.0) + value
-            advance(len(task))
+    # The workers inherit the models' millions of objects. Frozen, the collector leaves them out of
+    # its passes (and so never writes to their shared pages); the parent unfreezes once they are done.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(_story_workers(stories, settings), mp_context=context) as pool:
+            for task, (results, seconds, cpu) in zip(tasks, pool.map(_analyze_task, payloads), strict=True):
+                for i, story in zip(task, results, strict=True):
+                    done[i] = story
+                for name, value in seconds.items():
+                    times.seconds[name] = times.seconds.get(name, 0.0) + value
+                for name, value in cpu.items():
+                    times.cpu_seconds[name] = times.cpu_seconds.get(name, 0.0) + value
+                advance(len(task))
+    finally:
+        gc.unfreeze()
     return [s for s in done if s is not None]
 
 

@@ -152,6 +152,24 @@ def test_bfloat16_vectors_match_float32_ones() -> None:
     assert float(half[0] @ half[1]) > float(half[0] @ half[2])
 
 
+def test_bfloat16_twin_gives_the_vectors_autocast_gives_the_float32_model() -> None:
+    import torch
+
+    texts = ["The trade between the two countries grew to $27 billion last year.", "Yes.", "Talks resume."]
+    model = nlp.embedder()
+    twin = nlp._bfloat16_embedder()
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        reference = np.stack([model.encode([t], normalize_embeddings=True)[0] for t in texts])
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        from_twin = np.stack([twin.encode([t], normalize_embeddings=True)[0] for t in texts])
+    assert np.array_equal(reference, from_twin)
+    linear_dtypes = {(a.weight.dtype, b.weight.dtype) for a, b in zip(model.modules(), twin.modules(), strict=True)
+                     if isinstance(a, torch.nn.Linear)}
+    assert linear_dtypes == {(torch.float32, torch.bfloat16)}  # the float32 model is left as it was
+    table = model[0].auto_model.embeddings.word_embeddings.weight
+    assert twin[0].auto_model.embeddings.word_embeddings.weight is table  # shared, not copied
+
+
 def test_embed_precision_is_checked() -> None:
     with pytest.raises(ConfigError, match="embed_precision"):
         Settings(embed_precision="float8")
