@@ -6,7 +6,9 @@ Usage, from the repo root:
     python bench/throughput.py --sets news_cluster --repeat 3   # median run's table, then every run
     python bench/throughput.py --sets news_cluster --cli        # also time the command a user types
 
-Each data set runs in its own subprocess so peak memory (ru_maxrss) is that run's alone. Model load is
+Each data set runs in its own subprocess so peak memory (ru_maxrss) is that run's alone; a thread also
+samples the PSS of the whole process tree (this process, the parse-ahead process and the story workers),
+which counts pages the forked processes share once. Model load is
 timed as its own row ("load models") and not counted in the end-to-end articles/s, as a long-running
 process pays it once. With --cli each run also times the whole command `crosswire brief SET --format json`
 as a user runs it (interpreter start, imports, model load, brief and JSON output), after the measured run.
@@ -37,6 +39,64 @@ SETS = {
 STAGES = ["ingest", "clean", "split", "cluster", "parse", "summarize", "quotes", "compare", "timeline"]
 
 
+class TreeMemory:
+    """Samples the memory of this process and all its descendants (4 times a second) in a thread.
+
+    Forked workers share pages with their parent, so adding up their peak RSS counts shared pages
+    several times; PSS (proportional set size, /proc/PID/smaps_rollup) splits each shared page among
+    the processes that map it, so the sum is the memory the whole tree holds.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_pss_mb = 0.0
+        self.peak_rss_sum_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        import os
+
+        while not self._stop.wait(0.25):
+            pss = rss = 0
+            for pid in _descendants(os.getpid()):
+                try:
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Pss:"):
+                            pss += int(line.split()[1])
+                        elif line.startswith("Rss:"):
+                            rss += int(line.split()[1])
+                except OSError:  # the process ended meanwhile
+                    continue
+            self.peak_pss_mb = max(self.peak_pss_mb, pss / 1024)
+            self.peak_rss_sum_mb = max(self.peak_rss_sum_mb, rss / 1024)
+
+
+def _descendants(root: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return tree
+
+
 def run_one(name: str) -> dict:
     """Brief one data set in this process and measure it."""
     sys.path.insert(0, str(REPO))
@@ -52,9 +112,11 @@ def run_one(name: str) -> dict:
     nlp.embed(["warm up"])
     load_s = time.perf_counter() - t0
     times = StageTimes()
+    memory = TreeMemory()
     t1, c1 = time.perf_counter(), time.process_time()
     briefing = brief([SETS[name]], settings, times=times)
     total = time.perf_counter() - t1
+    memory.stop()
     cpu_main = time.process_time() - c1
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_children = kids.ru_utime + kids.ru_stime
@@ -81,6 +143,8 @@ def run_one(name: str) -> dict:
         # The story workers are forked from this process and share its models until they write to
         # them: their peak is reported apart, as the largest single worker.
         "peak_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "peak_tree_pss_mb": memory.peak_pss_mb,
+        "peak_tree_rss_sum_mb": memory.peak_rss_sum_mb,
     }
 
 
@@ -130,7 +194,8 @@ def _print_run(r: dict) -> None:
     """One run's table: seconds, share, articles/s and CPU per stage, then the peer."""
     n = r["articles"]
     print(f"\n## {r['set']}: {n} articles, {r['stories']} stories, peak memory {r['peak_mb']:.0f} MB "
-          f"(largest worker process {r['peak_worker_mb']:.0f} MB)")
+          f"(largest worker process {r['peak_worker_mb']:.0f} MB; all processes together: PSS "
+          f"{r['peak_tree_pss_mb']:.0f} MB, RSS summed {r['peak_tree_rss_sum_mb']:.0f} MB)")
     print(f"{'stage':<14}{'seconds':>10}{'share':>8}{'articles/s':>12}{'CPU s':>9}")
     for stage in STAGES:
         s = r["stages"].get(stage, 0.0)

@@ -202,6 +202,12 @@ def load_embedder() -> Any:
     return _bfloat16_embedder() if _use_bfloat16() else embedder()
 
 
+def embedder_loaded() -> bool:
+    """True when `load_embedder()` would return at once."""
+    loader = _bfloat16_embedder if _use_bfloat16() else embedder
+    return loader.cache_info().currsize > 0
+
+
 # Vectors of texts already embedded in this process: the summarizer, the claims and the quotes stages
 # often embed the same sentences, and one MiniLM pass costs far more than a dictionary look-up.
 # Bounded so a long-running server does not grow without limit (384 float32 = 1.5 KB per entry).

@@ -279,18 +279,18 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
 
     Only spaCy's parse can run in its own workers; everything after it (quotes, summaries, claims,
     the embeddings they need) is as costly and would leave the second core idle. The models are
-    loaded here first, so the forked workers share them instead of each loading its own.
+    loaded here first, so the forked workers share them instead of each loading its own; while the
+    embedder loads, a parse-ahead process parses the first tasks (see parse_ahead.py).
     """
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from .nlp import load_embedder, spacy_model
+    from .nlp import embedder_loaded, load_embedder, spacy_model
+    from .parse_ahead import ParseAhead
 
     nlp.configure(settings)
     spacy_model()
-    if any(len(s.articles) > 1 for s in stories):
-        load_embedder()
     # Largest stories first, so the last tasks to finish are short ones.
     order = sorted(range(len(stories)), key=lambda i: -sum(len(by_id[a].text) for a in stories[i].articles))
     tasks: list[list[int]] = []
@@ -301,20 +301,28 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
             size = 0
         tasks[-1].append(i)
         size += len(stories[i].articles)
-    payloads = []
-    for task in tasks:
-        members = {a: by_id[a] for i in task for a in stories[i].articles}
-        payloads.append(
-            ([stories[i] for i in task], members, {a: sentences.get(a, []) for a in members}, settings, words)
-        )
+    ahead = None
+    needs_embedder = any(len(s.articles) > 1 for s in stories)
     done: list[Story | None] = [None] * len(stories)
-    # concurrent.futures rather than multiprocessing.Pool: a worker killed by the system (out of
-    # memory) raises BrokenProcessPool here instead of leaving the brief waiting forever.
-    context = multiprocessing.get_context("fork")
-    # The workers inherit the models' millions of objects. Frozen, the collector leaves them out of
-    # its passes (and so never writes to their shared pages); the parent unfreezes once they are done.
+    # Forked processes inherit the models' millions of objects. Frozen, the collector leaves them out
+    # of its passes (and so never writes to their shared pages); unfrozen once the workers are done.
     gc.freeze()
     try:
+        if needs_embedder and not embedder_loaded():
+            ahead = ParseAhead([[by_id[a].text for i in task for a in stories[i].articles] for task in tasks], settings)
+        if needs_embedder:
+            load_embedder()
+        payloads = []
+        for k, task in enumerate(tasks):
+            members = {a: by_id[a] for i in task for a in stories[i].articles}
+            payloads.append((
+                [stories[i] for i in task], members, {a: sentences.get(a, []) for a in members}, settings, words,
+                (ahead.shelf if ahead else None, k),
+            ))
+        # concurrent.futures rather than multiprocessing.Pool: a worker killed by the system (out of
+        # memory) raises BrokenProcessPool here instead of leaving the brief waiting forever.
+        context = multiprocessing.get_context("fork")
+        gc.freeze()  # again, for the embedder's objects
         with ProcessPoolExecutor(_story_workers(stories, settings), mp_context=context) as pool:
             for task, (results, seconds, cpu) in zip(tasks, pool.map(_analyze_task, payloads), strict=True):
                 for i, story in zip(task, results, strict=True):
@@ -326,19 +334,32 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
                 advance(len(task))
     finally:
         gc.unfreeze()
+        if ahead is not None:
+            ahead.close()
     return [s for s in done if s is not None]
 
 
 def _analyze_task(payload) -> tuple[list[Story], dict[str, float], dict[str, float]]:
-    """One worker task: parse the stories' articles in this process and analyse each story."""
-    stories, members, sentences, settings, words = payload
+    """One worker task: parse the stories' articles (or take them parsed ahead) and analyse each story."""
+    stories, members, sentences, settings, words, (shelf, index) = payload
     # The workers already use every core: one embedder thread each (unless the user chose a number).
     local = replace(
         settings, parse_processes=1, embed_threads=settings.embed_threads or 1, blas_threads=settings.blas_threads or 1
     )
     nlp.configure(local)  # before the first parse, which runs before analyze_story configures
     times = StageTimes()
-    out = [analyze_story_parsed(s, [members[a] for a in s.articles], sentences, local, words, times) for s in stories]
+    articles = [members[a] for s in stories for a in s.articles]
+
+    def parse_here() -> list[Any]:
+        return list(parse_docs(articles, local))
+
+    with times.stage("parse"):
+        parsed = shelf.take(index, parse_here) if shelf is not None else parse_here()
+    docs = dict(zip((a.id for a in articles), parsed, strict=True))
+    out = [
+        analyze_story(s, [members[a] for a in s.articles], sentences, {a: docs[a] for a in s.articles}, local, words, times)
+        for s in stories
+    ]
     return out, times.seconds, times.cpu_seconds
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from conftest import DATA
 
-from crosswire import pipeline
+from crosswire import nlp, pipeline
 from crosswire.settings import Settings
 
 
@@ -20,6 +20,10 @@ def test_story_workers_change_nothing_but_speed(tmp_path):
         sample.write_text("".join(itertools.islice(f, 40)), encoding="utf-8")
     settings = Settings(progress=False)
     times = pipeline.StageTimes()
+    # With no embedder loaded yet, a parse-ahead process parses the first tasks while it loads.
+    nlp.embedder.cache_clear()
+    nlp._bfloat16_embedder.cache_clear()
+    assert not nlp.embedder_loaded()
     in_workers = pipeline.brief([sample], replace(settings, parse_processes=2), times=times)
     here = pipeline.brief([sample], replace(settings, parse_processes=1))
     assert len(in_workers.articles) >= 32

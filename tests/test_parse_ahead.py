@@ -1,0 +1,61 @@
+import multiprocessing
+import os
+
+from conftest import SEEDS
+
+from crosswire import nlp
+from crosswire.parse_ahead import _LOCK, ParseAhead, Shelf, _parse_ahead
+from crosswire.settings import Settings
+
+
+def _texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def _annotations(docs) -> list:
+    return [
+        [(t.text, t.tag_, t.pos_, t.dep_, t.head.i, str(t.morph), t.ent_iob_, t.ent_type_, nlp.lemma(t)) for t in d]
+        for d in docs
+    ]
+
+
+def test_workers_take_the_docs_parsed_ahead_as_if_parsed_here():
+    texts = _texts()
+    tasks = [texts[:2], texts[2:4], texts[4:]]
+    ahead = ParseAhead(tasks, Settings())
+    folder = ahead.shelf.folder
+    ahead.process.join(timeout=120)
+    assert ahead.process.exitcode == 0
+    parsed_here = []
+    for k, task in enumerate(tasks):
+        docs = ahead.shelf.take(k, lambda k=k: parsed_here.append(k) or [])
+        assert _annotations(docs) == _annotations(nlp.parse(task))
+    assert parsed_here == []  # every task came off the shelf
+    ahead.close()
+    assert not os.path.exists(folder)
+
+
+def test_a_worker_parses_a_task_whose_claimant_is_gone(tmp_path):
+    shelf = Shelf(str(tmp_path))
+    (tmp_path / _LOCK).touch()  # nobody holds the lock: the parse-ahead process has ended
+    assert shelf.claim(0)  # it claimed task 0 before it ended, and never delivered it
+    assert shelf.take(0, lambda: ["parsed here"]) == ["parsed here"]
+    # a task nobody claimed is claimed and parsed by the worker
+    assert shelf.take(1, lambda: ["parsed here too"]) == ["parsed here too"]
+    assert not shelf.claim(1)
+
+
+def test_parse_ahead_stops_at_the_first_task_a_worker_claimed(tmp_path):
+    texts = _texts()
+    shelf = Shelf(str(tmp_path))
+    lock = str(tmp_path / _LOCK)
+    open(lock, "w").close()
+    assert shelf.claim(1)  # a worker got to task 1 first
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    process = context.Process(target=_parse_ahead, args=(shelf, lock, ready, [texts[:1], texts[1:2], texts[2:3]], Settings()))
+    process.start()
+    process.join(timeout=120)
+    assert process.exitcode == 0
+    assert (tmp_path / "task-0.spacy").exists()
+    assert not (tmp_path / "task-1.spacy").exists() and not (tmp_path / "task-2.claim").exists()
