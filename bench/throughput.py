@@ -5,10 +5,11 @@ Usage, from the repo root:
     python bench/throughput.py --sets news_cluster
     python bench/throughput.py --sets news_cluster --repeat 3   # median run's table, then every run
     python bench/throughput.py --sets news_cluster --cli        # also time the command a user types
+    python bench/throughput.py --sets news_cluster --memory     # and the memory of all its processes
 
-Each data set runs in its own subprocess so peak memory (ru_maxrss) is that run's alone; a thread also
-samples the PSS of the whole process tree (this process, the parse-ahead process and the story workers),
-which counts pages the forked processes share once. Model load is
+Each data set runs in its own subprocess so peak memory (ru_maxrss) is that run's alone. With --memory
+one more run of the whole command samples the PSS of all its processes (main, parse-ahead, story
+workers), which counts the pages forked processes share once; sampling costs CPU, so it is not timed. Model load is
 timed as its own row ("load models") and not counted in the end-to-end articles/s, as a long-running
 process pays it once. With --cli each run also times the whole command `crosswire brief SET --format json`
 as a user runs it (interpreter start, imports, model load, brief and JSON output), after the measured run.
@@ -40,16 +41,17 @@ STAGES = ["ingest", "clean", "split", "cluster", "parse", "summarize", "quotes",
 
 
 class TreeMemory:
-    """Samples the memory of this process and all its descendants (4 times a second) in a thread.
+    """Samples the memory of a process and all its descendants (4 times a second) in a thread.
 
     Forked workers share pages with their parent, so adding up their peak RSS counts shared pages
     several times; PSS (proportional set size, /proc/PID/smaps_rollup) splits each shared page among
     the processes that map it, so the sum is the memory the whole tree holds.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, root: int) -> None:
         import threading
 
+        self.root = root
         self.peak_pss_mb = 0.0
         self.peak_rss_sum_mb = 0.0
         self._stop = threading.Event()
@@ -61,11 +63,9 @@ class TreeMemory:
         self._thread.join()
 
     def _run(self) -> None:
-        import os
-
         while not self._stop.wait(0.25):
             pss = rss = 0
-            for pid in _descendants(os.getpid()):
+            for pid in _descendants(self.root):
                 try:
                     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                         if line.startswith("Pss:"):
@@ -112,11 +112,9 @@ def run_one(name: str) -> dict:
     nlp.embed(["warm up"])
     load_s = time.perf_counter() - t0
     times = StageTimes()
-    memory = TreeMemory()
     t1, c1 = time.perf_counter(), time.process_time()
     briefing = brief([SETS[name]], settings, times=times)
     total = time.perf_counter() - t1
-    memory.stop()
     cpu_main = time.process_time() - c1
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_children = kids.ru_utime + kids.ru_stime
@@ -143,8 +141,6 @@ def run_one(name: str) -> dict:
         # The story workers are forked from this process and share its models until they write to
         # them: their peak is reported apart, as the largest single worker.
         "peak_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-        "peak_tree_pss_mb": memory.peak_pss_mb,
-        "peak_tree_rss_sum_mb": memory.peak_rss_sum_mb,
     }
 
 
@@ -156,6 +152,10 @@ def main() -> int:
         help="runs per set (each in its own process); the table shows the median run, a line per run follows",
     )
     ap.add_argument("--cli", action="store_true", help="also time the whole `crosswire brief` command per run")
+    ap.add_argument(
+        "--memory", action="store_true",
+        help="one more (untimed) run of the command per set, sampling the memory of all its processes",
+    )
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -169,6 +169,10 @@ def main() -> int:
             if args.cli:
                 runs[-1]["cli_s"] = _time_cli(SETS[name])
         _print_run(sorted(runs, key=lambda r: r["total_s"])[len(runs) // 2])
+        if args.memory:
+            pss, rss = _command_memory(SETS[name])
+            print(f"command, all processes together (sampled 4 times a second; this run is not timed): "
+                  f"peak PSS {pss:.0f} MB, peak RSS summed {rss:.0f} MB")
         if len(runs) > 1:
             # This machine's speed drifts (the same spaCy pass took 44 s and 63 s within an hour):
             # every run is shown with its own peer, whose ratio is the steadier figure.
@@ -190,12 +194,21 @@ def _time_cli(path: Path) -> float:
     return time.perf_counter() - t0
 
 
+def _command_memory(path: Path) -> tuple[float, float]:
+    """Peak PSS and peak summed RSS (MB) of `crosswire brief PATH --format json` and all its processes."""
+    cmd = [sys.executable, "-m", "crosswire.cli", "brief", str(path), "--format", "json", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    memory = TreeMemory(proc.pid)
+    proc.wait()
+    memory.stop()
+    return memory.peak_pss_mb, memory.peak_rss_sum_mb
+
+
 def _print_run(r: dict) -> None:
     """One run's table: seconds, share, articles/s and CPU per stage, then the peer."""
     n = r["articles"]
     print(f"\n## {r['set']}: {n} articles, {r['stories']} stories, peak memory {r['peak_mb']:.0f} MB "
-          f"(largest worker process {r['peak_worker_mb']:.0f} MB; all processes together: PSS "
-          f"{r['peak_tree_pss_mb']:.0f} MB, RSS summed {r['peak_tree_rss_sum_mb']:.0f} MB)")
+          f"(largest worker process {r['peak_worker_mb']:.0f} MB)")
     print(f"{'stage':<14}{'seconds':>10}{'share':>8}{'articles/s':>12}{'CPU s':>9}")
     for stage in STAGES:
         s = r["stages"].get(stage, 0.0)
