@@ -93,7 +93,9 @@ class ParseAhead:
         )
         self.process.start()
         # The lock must be held before any worker can find a claim and ask whether the process lives.
-        ready.wait(timeout=30)
+        if not ready.wait(timeout=30):
+            self.close()
+            raise OSError("the parse-ahead process did not start")
 
     def close(self) -> None:
         if self.process.is_alive():

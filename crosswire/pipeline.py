@@ -309,7 +309,10 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
     gc.freeze()
     try:
         if needs_embedder and not embedder_loaded():
-            ahead = ParseAhead([[by_id[a].text for i in task for a in stories[i].articles] for task in tasks], settings)
+            try:
+                ahead = ParseAhead([[by_id[a].text for i in task for a in stories[i].articles] for task in tasks], settings)
+            except OSError:  # no temporary folder, no process: the workers parse everything, as before
+                ahead = None
         if needs_embedder:
             load_embedder()
         payloads = []
