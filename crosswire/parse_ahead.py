@@ -25,6 +25,7 @@ from . import nlp
 from .settings import Settings
 
 _LOCK = "alive.lock"
+_STOP = "stop"
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,10 @@ class ParseAhead:
             self.close()
             raise OSError("the parse-ahead process did not start")
 
+    def finish_current(self) -> None:
+        """Ask the process to stop after the task it is parsing (it frees its memory for the workers)."""
+        Path(self.shelf.folder, _STOP).touch()
+
     def close(self) -> None:
         if self.process.is_alive():
             self.process.terminate()
@@ -110,6 +115,6 @@ def _parse_ahead(shelf: Shelf, lock: str, ready: Any, texts_per_task: Sequence[S
     ready.set()
     nlp.configure(replace(settings, embed_threads=1, blas_threads=settings.blas_threads or 1))
     for task, texts in enumerate(texts_per_task):
-        if not shelf.claim(task):
-            return  # the workers have caught up
-        shelf.put(task, list(nlp.parse(texts, batch_size=settings.batch_size)))
+        if os.path.exists(os.path.join(shelf.folder, _STOP)) or not shelf.claim(task):
+            return  # asked to stop, or the workers have caught up
+        shelf.put(task, list(nlp.parse(texts, batch_size=min(settings.batch_size, 8))))

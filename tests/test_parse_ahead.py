@@ -4,7 +4,7 @@ import os
 from conftest import SEEDS
 
 from crosswire import nlp
-from crosswire.parse_ahead import _LOCK, ParseAhead, Shelf, _parse_ahead
+from crosswire.parse_ahead import _LOCK, _STOP, ParseAhead, Shelf, _parse_ahead
 from crosswire.settings import Settings
 
 
@@ -59,3 +59,17 @@ def test_parse_ahead_stops_at_the_first_task_a_worker_claimed(tmp_path):
     assert process.exitcode == 0
     assert (tmp_path / "task-0.spacy").exists()
     assert not (tmp_path / "task-1.spacy").exists() and not (tmp_path / "task-2.claim").exists()
+
+
+def test_parse_ahead_stops_after_its_current_task_when_asked(tmp_path):
+    texts = _texts()
+    shelf = Shelf(str(tmp_path))
+    lock = str(tmp_path / _LOCK)
+    open(lock, "w").close()
+    (tmp_path / _STOP).touch()  # what ParseAhead.finish_current leaves for the process
+    context = multiprocessing.get_context("fork")
+    process = context.Process(target=_parse_ahead, args=(shelf, lock, context.Event(), [texts[:1], texts[1:2]], Settings()))
+    process.start()
+    process.join(timeout=120)
+    assert process.exitcode == 0
+    assert not list(tmp_path.glob("task-*"))  # nothing claimed, nothing parsed: the workers do it all
