@@ -5,8 +5,9 @@ story workers, so they share it; meanwhile the other core is idle. This process 
 parses the tasks in the order the workers will take them and leaves each task's Docs in a file. A
 worker takes a task's Docs from there when they are ready, waits for them while they are being parsed,
 and parses the task itself otherwise. Each task is parsed once: whoever parses it first claims it with
-a file only one process can create. The process stops at the first task a worker claimed before it,
-and a worker never waits on a process that is gone (it holds a lock for as long as it lives).
+a file only one process can create. The process stops after its current task once the embedder is
+loaded (`finish_current`), or at the first task a worker claimed before it; a worker never waits on
+a process that is gone (it holds a lock for as long as it lives).
 """
 
 from __future__ import annotations

@@ -322,7 +322,7 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
             load_embedder()
         if ahead is not None:
             # The load it filled is over: beside the two workers it would only take turns on the
-            # cores, and its memory would add to theirs (1.25 GB a process at their peak).
+            # cores, and its memory would add to theirs.
             ahead.finish_current()
         payloads = []
         for k, task in enumerate(tasks):
