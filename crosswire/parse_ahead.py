@@ -59,8 +59,6 @@ class Shelf:
             if not self._ahead_alive():
                 return parse()
             time.sleep(0.01)
-        if not os.path.exists(done):  # pragma: no cover - the process died between the two checks
-            return parse()
         from spacy.tokens import DocBin
 
         return list(DocBin().from_bytes(Path(done).read_bytes()).get_docs(nlp.spacy_model().vocab))
@@ -81,7 +79,8 @@ class Shelf:
 
 
 class ParseAhead:
-    """A forked process parsing `texts_per_task` in order onto a fresh Shelf; `close()` ends and cleans up."""
+    """A forked process parsing `texts_per_task` in order onto a fresh Shelf, `settings.batch_size` texts
+    per spaCy batch; `close()` ends it and cleans up."""
 
     def __init__(self, texts_per_task: Sequence[Sequence[str]], settings: Settings) -> None:
         import multiprocessing
@@ -89,8 +88,9 @@ class ParseAhead:
         self.shelf = Shelf(tempfile.mkdtemp(prefix="crosswire-parse-"))
         lock = os.path.join(self.shelf.folder, _LOCK)
         Path(lock).touch()
-        ready = multiprocessing.get_context("fork").Event()
-        self.process = multiprocessing.get_context("fork").Process(
+        context = multiprocessing.get_context("fork")
+        ready = context.Event()
+        self.process = context.Process(
             target=_parse_ahead, args=(self.shelf, lock, ready, texts_per_task, settings), daemon=True
         )
         self.process.start()
@@ -118,4 +118,4 @@ def _parse_ahead(shelf: Shelf, lock: str, ready: Any, texts_per_task: Sequence[S
     for task, texts in enumerate(texts_per_task):
         if os.path.exists(os.path.join(shelf.folder, _STOP)) or not shelf.claim(task):
             return  # asked to stop, or the workers have caught up
-        shelf.put(task, list(nlp.parse(texts, batch_size=min(settings.batch_size, 8))))
+        shelf.put(task, list(nlp.parse(texts, batch_size=settings.batch_size)))

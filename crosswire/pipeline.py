@@ -268,6 +268,11 @@ _ARTICLES_PER_TASK = 24
 _PARSE_BATCH = 8
 
 
+def _task_parse_settings(settings: Settings) -> Settings:
+    """The settings a task's articles are parsed with, by a worker or by the parse-ahead process."""
+    return replace(settings, batch_size=min(settings.batch_size, _PARSE_BATCH))
+
+
 def _story_workers(stories: Sequence[Story], settings: Settings) -> int:
     import threading
 
@@ -315,7 +320,8 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
     try:
         if needs_embedder and not embedder_loaded():
             try:
-                ahead = ParseAhead([[by_id[a].text for i in task for a in stories[i].articles] for task in tasks], settings)
+                texts = [[by_id[a].text for i in task for a in stories[i].articles] for task in tasks]
+                ahead = ParseAhead(texts, _task_parse_settings(settings))
             except OSError:  # no temporary folder, no process: the workers parse everything, as before
                 ahead = None
         if needs_embedder:
@@ -363,7 +369,7 @@ def _analyze_task(payload) -> tuple[list[Story], dict[str, float], dict[str, flo
     articles = [members[a] for s in stories for a in s.articles]
 
     def parse_here() -> list[Any]:
-        return list(parse_docs(articles, replace(local, batch_size=min(local.batch_size, _PARSE_BATCH))))
+        return list(parse_docs(articles, _task_parse_settings(local)))
 
     with times.stage("parse"):
         parsed = shelf.take(index, parse_here) if shelf is not None else parse_here()
@@ -373,17 +379,6 @@ def _analyze_task(payload) -> tuple[list[Story], dict[str, float], dict[str, flo
         for s in stories
     ]
     return out, times.seconds, times.cpu_seconds
-
-
-def analyze_story_parsed(
-    story: Story, articles: Sequence[Article], sentences: dict[str, list[Sentence]], settings: Settings,
-    words: int | None = None, times: StageTimes | None = None,
-) -> Story:
-    """`analyze_story` for a story whose articles are not parsed yet."""
-    times = times or StageTimes()
-    with times.stage("parse"):
-        docs = dict(zip((a.id for a in articles), parse_docs(articles, settings), strict=True))
-    return analyze_story(story, articles, sentences, docs, settings, words, times)
 
 
 def brief(
