@@ -167,3 +167,20 @@ def test_console_entry_runs_exit_handlers_flushes_and_keeps_the_exit_code(tmp_pa
     assert marker.read_text() == "yes"
     assert proc.stdout.startswith("x" * 100000)
     assert "no such file" in proc.stdout and "no article could be processed" in proc.stderr
+
+
+def test_reading_and_grouping_do_not_import_scikit_learn():
+    """scikit-learn costs about a second to import; a brief's single-core start (commands, reports,
+    reading, cleaning, grouping) must not pay it before the second core has work."""
+    script = (
+        "import sys\n"
+        "import crosswire.cli, crosswire.report, crosswire.report.names\n"
+        "from crosswire.pipeline import stories_only\n"
+        "from crosswire.settings import Settings\n"
+        f"articles, failures, grouping = stories_only([{str(SEEDS)!r}], Settings(progress=False))\n"
+        "assert len(articles) == 5 and grouping.stories, (articles, grouping)\n"
+        "print('sklearn' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=ENV, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-800:]
+    assert proc.stdout.strip() == "False"

@@ -22,7 +22,6 @@ from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..records import Sentence
 
@@ -42,7 +41,24 @@ _SEMANTIC_BAND = (0.15, SAME_CONTENT)
 CANDIDATES_PER_ARTICLE = 2
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "told", "according", "also", "just", "like"}
+_REPORTING_WORDS = frozenset({"said", "says", "say", "told", "according", "also", "just", "like"})
+
+
+@lru_cache(maxsize=1)
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, imported on first use.
+
+    Importing scikit-learn (with the SciPy and pandas modules it pulls in) took about a second of
+    every command's start, before its second core had work, for one list of words.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    return english_stop_words() | _REPORTING_WORDS
 
 
 @lru_cache(maxsize=200_000)
@@ -74,11 +90,12 @@ def terms(text: str) -> tuple[str, ...]:
     Cached: a story's sentences are read by features, selection and citation alike.
     """
     out = []
+    stop = _stop_words()
     for w in _WORD.findall(text.lower()):
         w = w.replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]
-        if w in _STOP or len(w) < 2:
+        if w in stop or len(w) < 2:
             continue
         out.append(stem(w))
     return tuple(out)

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz.distance import OSA
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..records import Article, Entity
+from .align import english_stop_words
 
 # Labels kept: people, organisations, places, treaties/laws and named events. NORP ("Russian") is a
 # nationality adjective far more often than an entity a reader looks up, so it is left out.
@@ -180,18 +180,19 @@ def _mentions(articles: Sequence[Article], docs: Sequence[Any]) -> tuple[dict[st
 
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{2,5})(?![\w-])")
 # Capitalised function words and page words are not acronyms ("THE", "NEW", "VIDEO").
-_COMMON = frozenset(ENGLISH_STOP_WORDS) | frozenset("new video photo update close watch live read".split())
+_PAGE_WORDS = frozenset("new video photo update close watch live read".split())
 
 
 def _scan_acronyms(groups: dict[str, _Group], articles: Sequence[Article], covered: dict[str, list]) -> None:
     """Acronyms spaCy did not tag ("the 2015 JCPOA nuclear deal"), kept when two articles use them:
     one article's capitals may be a shouted headline word, two outlets agreeing make it a name."""
     seen: dict[str, dict[str, list[int]]] = {}
+    common = english_stop_words() | _PAGE_WORDS
     for article in articles:
         spans = covered.get(article.id, [])
         for m in _ACRONYM.finditer(article.text):
             word = m.group(1)
-            if word.lower() in groups or word.lower() in _COMMON or any(s <= m.start() < e for s, e in spans):
+            if word.lower() in groups or word.lower() in common or any(s <= m.start() < e for s, e in spans):
                 continue
             seen.setdefault(word, {}).setdefault(article.id, []).append(m.start())
     order = {a.id: i for i, a in enumerate(articles)}
