@@ -7,7 +7,8 @@ worker takes a task's Docs from there when they are ready, waits for them while 
 and parses the task itself otherwise. Each task is parsed once: whoever parses it first claims it with
 a file only one process can create. The process stops after its current task once the embedder is
 loaded (`finish_current`), or at the first task a worker claimed before it; a worker never waits on
-a process that is gone (it holds a lock for as long as it lives).
+a process that is gone (it holds a lock for as long as it lives). If the brief itself dies (killed,
+so nothing of it cleans up), the process removes the shelf after its current task and ends.
 """
 
 from __future__ import annotations
@@ -113,9 +114,15 @@ class ParseAhead:
 def _parse_ahead(shelf: Shelf, lock: str, ready: Any, texts_per_task: Sequence[Sequence[str]], settings: Settings) -> None:
     handle = open(lock, "rb")  # noqa: SIM115 - held open (and locked) for the life of the process
     fcntl.flock(handle, fcntl.LOCK_EX)
+    brief = os.getppid()
     ready.set()
     nlp.configure(replace(settings, embed_threads=1, blas_threads=settings.blas_threads or 1))
     for task, texts in enumerate(texts_per_task):
+        if os.getppid() != brief:
+            # The brief died without closing us (SIGKILL, out of memory): nobody else will remove the
+            # shelf, and nobody will read what is left to parse.
+            shutil.rmtree(shelf.folder, ignore_errors=True)
+            return
         if os.path.exists(os.path.join(shelf.folder, _STOP)) or not shelf.claim(task):
             return  # asked to stop, or the workers have caught up
         shelf.put(task, list(nlp.parse(texts, batch_size=settings.batch_size)))

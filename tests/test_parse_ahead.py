@@ -73,3 +73,43 @@ def test_parse_ahead_stops_after_its_current_task_when_asked(tmp_path):
     process.join(timeout=120)
     assert process.exitcode == 0
     assert not list(tmp_path.glob("task-*"))  # nothing claimed, nothing parsed: the workers do it all
+
+
+def test_parse_ahead_removes_its_shelf_and_ends_when_the_brief_is_killed(tmp_path):
+    """SIGKILL skips every clean-up of the brief; the orphaned process must not parse on or leave files."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    texts = _texts()
+    script = (
+        "import os, signal, sys\n"
+        "from crosswire.parse_ahead import ParseAhead\n"
+        "from crosswire.settings import Settings\n"
+        f"texts = {texts!r}\n"
+        "ahead = ParseAhead([texts] * 200, Settings())\n"  # minutes of parsing if nothing stops it
+        "print(ahead.shelf.folder, ahead.process.pid, flush=True)\n"
+        "while not any(n.endswith('.spacy') for n in os.listdir(ahead.shelf.folder)):\n"
+        "    pass\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr[-800:]
+    folder, pid = proc.stdout.split()
+    deadline = time.monotonic() + 120
+    while os.path.exists(folder) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not os.path.exists(folder)
+    while _running(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _running(pid), f"parse-ahead process {pid} still runs"
+
+
+def _running(pid: str) -> bool:
+    # An orphan that ended is a zombie until whatever adopted it reaps it: that counts as ended.
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
