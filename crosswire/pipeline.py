@@ -301,16 +301,7 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
 
     nlp.configure(settings)
     spacy_model()
-    # Largest stories first, so the last tasks to finish are short ones.
-    order = sorted(range(len(stories)), key=lambda i: -sum(len(by_id[a].text) for a in stories[i].articles))
-    tasks: list[list[int]] = []
-    size = 0
-    for i in order:
-        if not tasks or size >= _ARTICLES_PER_TASK:
-            tasks.append([])
-            size = 0
-        tasks[-1].append(i)
-        size += len(stories[i].articles)
+    tasks = _plan_tasks(stories, by_id)
     ahead = None
     needs_embedder = any(len(s.articles) > 1 for s in stories)
     done: list[Story | None] = [None] * len(stories)
@@ -355,6 +346,21 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
         if ahead is not None:
             ahead.close()
     return [s for s in done if s is not None]
+
+
+def _plan_tasks(stories: Sequence[Story], by_id: dict[str, Article]) -> list[list[int]]:
+    """Story indices grouped into worker tasks of about _ARTICLES_PER_TASK articles, largest stories
+    first, so the last tasks to finish are short ones."""
+    order = sorted(range(len(stories)), key=lambda i: -sum(len(by_id[a].text) for a in stories[i].articles))
+    tasks: list[list[int]] = []
+    size = 0
+    for i in order:
+        if not tasks or size >= _ARTICLES_PER_TASK:
+            tasks.append([])
+            size = 0
+        tasks[-1].append(i)
+        size += len(stories[i].articles)
+    return tasks
 
 
 def _analyze_task(payload) -> tuple[list[Story], dict[str, float], dict[str, float]]:
