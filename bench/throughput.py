@@ -181,7 +181,12 @@ def main() -> int:
                     f"run {i}: {r['total_s']:.2f} s, {r['articles'] / r['total_s']:.1f} articles/s, "
                     f"workers CPU {r['cpu_children_s']:.1f} s; peer {r['peer_spacy_s']:.2f} s; "
                     f"brief / peer {r['total_s'] / r['peer_spacy_s']:.2f}x"
-                    + (f"; command {r['cli_s']:.2f} s, {r['articles'] / r['cli_s']:.1f} articles/s" if "cli_s" in r else "")
+                    + (
+                        f"; command {r['cli_s']:.2f} s, {r['articles'] / r['cli_s']:.1f} articles/s, "
+                        f"command / peer {r['cli_s'] / r['peer_spacy_s']:.2f}x"
+                        if "cli_s" in r
+                        else ""
+                    )
                 )
     return 0
 
