@@ -114,7 +114,11 @@ class ParseAhead:
 def _parse_ahead(shelf: Shelf, lock: str, ready: Any, texts_per_task: Sequence[Sequence[str]], settings: Settings) -> None:
     handle = open(lock, "rb")  # noqa: SIM115 - held open (and locked) for the life of the process
     fcntl.flock(handle, fcntl.LOCK_EX)
-    brief = os.getppid()
+    import multiprocessing
+
+    # The brief's pid as the fork recorded it: os.getppid() here could already name init if the brief
+    # died during the fork.
+    brief = multiprocessing.parent_process().pid
     ready.set()
     nlp.configure(replace(settings, embed_threads=1, blas_threads=settings.blas_threads or 1))
     for task, texts in enumerate(texts_per_task):

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -183,11 +184,16 @@ _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{2,5})(?![\w-])")
 _PAGE_WORDS = frozenset("new video photo update close watch live read".split())
 
 
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    return english_stop_words() | _PAGE_WORDS
+
+
 def _scan_acronyms(groups: dict[str, _Group], articles: Sequence[Article], covered: dict[str, list]) -> None:
     """Acronyms spaCy did not tag ("the 2015 JCPOA nuclear deal"), kept when two articles use them:
     one article's capitals may be a shouted headline word, two outlets agreeing make it a name."""
     seen: dict[str, dict[str, list[int]]] = {}
-    common = english_stop_words() | _PAGE_WORDS
+    common = _common_words()
     for article in articles:
         spans = covered.get(article.id, [])
         for m in _ACRONYM.finditer(article.text):
