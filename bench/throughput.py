@@ -191,18 +191,21 @@ def main() -> int:
     return 0
 
 
+def _brief_command(path: Path) -> list[str]:
+    """`crosswire brief PATH --format json`, progress off, as a user runs it."""
+    return [sys.executable, "-m", "crosswire.cli", "brief", str(path), "--format", "json", "--quiet"]
+
+
 def _time_cli(path: Path) -> float:
-    """Wall seconds of `crosswire brief PATH --format json`, output discarded, progress off."""
-    cmd = [sys.executable, "-m", "crosswire.cli", "brief", str(path), "--format", "json", "--quiet"]
+    """Wall seconds of the brief command, output discarded."""
     t0 = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=REPO)
+    subprocess.run(_brief_command(path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=REPO)
     return time.perf_counter() - t0
 
 
 def _command_memory(path: Path) -> tuple[float, float]:
-    """Peak PSS and peak summed RSS (MB) of `crosswire brief PATH --format json` and all its processes."""
-    cmd = [sys.executable, "-m", "crosswire.cli", "brief", str(path), "--format", "json", "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    """Peak PSS and peak summed RSS (MB) of the brief command and all its processes."""
+    proc = subprocess.Popen(_brief_command(path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
     memory = TreeMemory(proc.pid)
     proc.wait()
     memory.stop()

@@ -197,15 +197,19 @@ def _bfloat16_embedder() -> Any:
         return copy.deepcopy(model, memo)
 
 
+def _embedder_loader() -> Any:
+    # the cached loader of the model `embed` runs under the configured precision
+    return _bfloat16_embedder if _use_bfloat16() else embedder
+
+
 def load_embedder() -> Any:
     """Load the embedder `embed` will run under the configured precision (before forking workers)."""
-    return _bfloat16_embedder() if _use_bfloat16() else embedder()
+    return _embedder_loader()()
 
 
 def embedder_loaded() -> bool:
     """True when `load_embedder()` would return at once."""
-    loader = _bfloat16_embedder if _use_bfloat16() else embedder
-    return loader.cache_info().currsize > 0
+    return _embedder_loader().cache_info().currsize > 0
 
 
 # Vectors of texts already embedded in this process: the summarizer, the claims and the quotes stages

@@ -14,6 +14,7 @@ so nothing of it cleans up), the process removes the shelf after its current tas
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -84,8 +85,6 @@ class ParseAhead:
     per spaCy batch; `close()` ends it and cleans up."""
 
     def __init__(self, texts_per_task: Sequence[Sequence[str]], settings: Settings) -> None:
-        import multiprocessing
-
         self.shelf = Shelf(tempfile.mkdtemp(prefix="crosswire-parse-"))
         lock = os.path.join(self.shelf.folder, _LOCK)
         Path(lock).touch()
@@ -114,8 +113,6 @@ class ParseAhead:
 def _parse_ahead(shelf: Shelf, lock: str, ready: Any, texts_per_task: Sequence[Sequence[str]], settings: Settings) -> None:
     handle = open(lock, "rb")  # noqa: SIM115 - held open (and locked) for the life of the process
     fcntl.flock(handle, fcntl.LOCK_EX)
-    import multiprocessing
-
     # The brief's pid as the fork recorded it: os.getppid() here could already name init if the brief
     # died during the fork.
     brief = multiprocessing.parent_process().pid
