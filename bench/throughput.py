@@ -16,7 +16,9 @@ as a user runs it (interpreter start, imports, model load, brief and JSON output
 CPU seconds are printed next to wall seconds: they say what each stage costs even when the machine is
 shared. A brief of 32 articles or more analyses whole stories in worker processes: a stage row then adds
 up the workers' wall and CPU seconds, the end-to-end row's CPU is this process's alone, and the workers
-row is all worker processes together. The peer row is the plain reference a user would otherwise reach for: spaCy's
+row is all worker processes together. The "embed" row is MiniLM's share (the stories' shared embedding
+rounds, see crosswire/lockstep.py); summarize, quotes and compare are counted without it. Inside a
+task the stories run as threads taking turns on one core, so their rows are thread CPU time. The peer row is the plain reference a user would otherwise reach for: spaCy's
 full en_core_web_sm pipeline over the same raw texts with `nlp.pipe` (no cleaning, grouping or
 summaries), so the ratio says how much of one spaCy pass crosswire's whole briefing costs.
 """
@@ -37,7 +39,7 @@ SETS = {
     "seeds": SHARED / "seeds",
     "news_cluster": SHARED / "data" / "giveme5w1h" / "news_cluster.jsonl",
 }
-STAGES = ["ingest", "clean", "split", "cluster", "parse", "summarize", "quotes", "compare", "timeline"]
+STAGES = ["ingest", "clean", "split", "cluster", "parse", "embed", "summarize", "quotes", "compare", "timeline"]
 
 
 class TreeMemory:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -300,8 +301,26 @@ def _length_batches(texts: list[str], model: Any, most: int) -> Iterator[list[st
         start = end
 
 
+# Set in a thread that `lockstep.analyze_together` runs: that thread's texts wait there to be embedded
+# in one call with the texts of the stories beside it.
+_embed_route: ContextVar[Callable[[list[str], int], Any] | None] = ContextVar("embed_route", default=None)
+
+
+def route_embeddings(route: Callable[[list[str], int], Any] | None) -> None:
+    """Send this thread's (this context's) `embed` calls to `route` instead of the model; None undoes it."""
+    _embed_route.set(route)
+
+
 def embed(texts: list[str], batch_size: int = 64) -> Any:
     """Unit-length sentence embeddings (numpy, float32) for the given texts, cached per process."""
+    route = _embed_route.get()
+    if route is not None:
+        return route(list(texts), batch_size)
+    return embed_now(texts, batch_size)
+
+
+def embed_now(texts: list[str], batch_size: int = 64) -> Any:
+    """`embed` run at once in the calling thread, whatever route it has."""
     import numpy as np
 
     if not texts:

@@ -33,19 +33,46 @@ class StageTimes:
     """Wall seconds (and this process's CPU seconds) spent per stage, for benchmarks and `--timings`.
 
     CPU seconds say what a stage costs when the machine is shared; wall seconds what a user waits.
+    A stage opened inside another is counted once, as itself: the outer stage's times leave it out.
+    With `thread_clock`, both are the calling thread's CPU time (see `lockstep`: threads that take
+    turns on one core would otherwise each count the others' work as their own wall time).
     """
 
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
+    thread_clock: bool = False
+    _nested: list[list[float]] = field(default_factory=list, repr=False)  # per open stage: inner wall, CPU
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu = self._now()
+        self._nested.append([0.0, 0.0])
         try:
             yield
         finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
-            self.cpu_seconds[name] = self.cpu_seconds.get(name, 0.0) + time.process_time() - cpu
+            end, cpu_end = self._now()
+            inner_wall, inner_cpu = self._nested.pop()
+            wall, used = end - start, cpu_end - cpu
+            self.add(name, wall - inner_wall, used - inner_cpu)
+            if self._nested:
+                self._nested[-1][0] += wall
+                self._nested[-1][1] += used
+
+    def add(self, name: str, seconds: float, cpu_seconds: float) -> None:
+        """Count time spent in a stage elsewhere (another process, another thread) as this one's."""
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+        self.cpu_seconds[name] = self.cpu_seconds.get(name, 0.0) + cpu_seconds
+
+    def absorb(self, other: StageTimes) -> None:
+        """Add every stage of `other` to this one."""
+        for name, value in other.seconds.items():
+            self.add(name, value, other.cpu_seconds.get(name, 0.0))
+
+    def _now(self) -> tuple[float, float]:
+        if self.thread_clock:
+            now = time.thread_time()
+            return now, now
+        return time.perf_counter(), time.process_time()
 
 
 _QUIET = Progress()
@@ -243,19 +270,42 @@ def brief_articles(
     )
 
 
-def _analyze_here(stories, by_id, sentences, settings, words, times, advance) -> list[Story]:
-    # Parse articles story by story in one stream, so spaCy batches across stories while only the
-    # docs of the story at hand are held in memory.
-    ordered = [by_id[a] for s in stories for a in s.articles]
-    doc_stream = parse_docs(ordered, settings)
-    done: list[Story] = []
-    for story in stories:
+def analyze_stories(
+    stories: Sequence[Story],
+    by_id: dict[str, Article],
+    sentences: dict[str, list[Sentence]],
+    docs: dict[str, Any],
+    settings: Settings,
+    words: int | None = None,
+    times: StageTimes | None = None,
+) -> list[Story]:
+    """`analyze_story` for each story, side by side so their embeddings share calls (see lockstep.py)."""
+    from .lockstep import analyze_together
+
+    nlp.configure(settings)  # here, once, rather than first in several threads at once
+
+    def job(story: Story) -> Callable[[StageTimes], Story]:
         members = [by_id[a] for a in story.articles]
+        own_docs = {a: docs[a] for a in story.articles}
+        return lambda own: analyze_story(story, members, sentences, own_docs, settings, words, own)
+
+    return analyze_together([job(s) for s in stories], times or StageTimes())
+
+
+def _analyze_here(stories, by_id, sentences, settings, words, times, advance) -> list[Story]:
+    # Parse articles task by task in one stream, so spaCy batches across tasks while only the docs of
+    # the task at hand are held in memory.
+    tasks = _plan_tasks(stories, by_id)
+    doc_stream = parse_docs([by_id[a] for task in tasks for i in task for a in stories[i].articles], settings)
+    done: list[Story | None] = [None] * len(stories)
+    for task in tasks:
         with times.stage("parse"):
-            docs = {a.id: next(doc_stream) for a in members}
-        done.append(analyze_story(story, members, sentences, docs, settings, words, times))
-        advance(1)
-    return done
+            docs = {a: next(doc_stream) for i in task for a in stories[i].articles}
+        analysed = analyze_stories([stories[i] for i in task], by_id, sentences, docs, settings, words, times)
+        for i, story in zip(task, analysed, strict=True):
+            done[i] = story
+        advance(len(task))
+    return [s for s in done if s is not None]
 
 
 # A worker task holds whole stories of about this many articles: big enough that spaCy batches well
@@ -333,13 +383,10 @@ def _analyze_in_workers(stories, by_id, sentences, settings, words, times, advan
         context = multiprocessing.get_context("fork")
         gc.freeze()  # again, for the embedder's objects
         with ProcessPoolExecutor(_story_workers(stories, settings), mp_context=context) as pool:
-            for task, (results, seconds, cpu) in zip(tasks, pool.map(_analyze_task, payloads), strict=True):
+            for task, (results, task_times) in zip(tasks, pool.map(_analyze_task, payloads), strict=True):
                 for i, story in zip(task, results, strict=True):
                     done[i] = story
-                for name, value in seconds.items():
-                    times.seconds[name] = times.seconds.get(name, 0.0) + value
-                for name, value in cpu.items():
-                    times.cpu_seconds[name] = times.cpu_seconds.get(name, 0.0) + value
+                times.absorb(task_times)
                 advance(len(task))
     finally:
         gc.unfreeze()
@@ -363,14 +410,14 @@ def _plan_tasks(stories: Sequence[Story], by_id: dict[str, Article]) -> list[lis
     return tasks
 
 
-def _analyze_task(payload) -> tuple[list[Story], dict[str, float], dict[str, float]]:
-    """One worker task: parse the stories' articles (or take them parsed ahead) and analyse each story."""
+def _analyze_task(payload) -> tuple[list[Story], StageTimes]:
+    """One worker task: parse the stories' articles (or take them parsed ahead) and analyse them."""
     stories, members, sentences, settings, words, (shelf, index) = payload
     # The workers already use every core: one embedder thread each (unless the user chose a number).
     local = replace(
         settings, parse_processes=1, embed_threads=settings.embed_threads or 1, blas_threads=settings.blas_threads or 1
     )
-    nlp.configure(local)  # before the first parse, which runs before analyze_story configures
+    nlp.configure(local)  # before the first parse
     times = StageTimes()
     articles = [members[a] for s in stories for a in s.articles]
 
@@ -380,11 +427,7 @@ def _analyze_task(payload) -> tuple[list[Story], dict[str, float], dict[str, flo
     with times.stage("parse"):
         parsed = shelf.take(index, parse_here) if shelf is not None else parse_here()
     docs = dict(zip((a.id for a in articles), parsed, strict=True))
-    out = [
-        analyze_story(s, [members[a] for a in s.articles], sentences, {a: docs[a] for a in s.articles}, local, words, times)
-        for s in stories
-    ]
-    return out, times.seconds, times.cpu_seconds
+    return analyze_stories(stories, members, sentences, docs, local, words, times), times
 
 
 def brief(
