@@ -41,7 +41,7 @@ class StageTimes:
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     thread_clock: bool = False
-    _nested: list[list[float]] = field(default_factory=list, repr=False)  # per open stage: inner wall, CPU
+    _nested: list[list[float]] = field(default_factory=list, init=False, repr=False)  # open stages: inner wall, CPU
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
