@@ -43,3 +43,41 @@ def test_batch_commands_keep_freed_arrays_for_reuse():
     released, faults = _probe("tuned")
     assert released < (2 << 20)
     assert faults < 200
+
+
+_THREADS_PROBE = r"""
+import resource, sys, threading
+import numpy as np
+
+def resident_bytes():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize()
+
+if sys.argv[1] == "tuned":
+    from crosswire.runtime import keep_freed_memory
+    assert keep_freed_memory() is True
+turn = threading.Lock()
+
+def story():
+    # like a story thread in lockstep: allocate, work, free, while the other threads wait their turn
+    with turn:
+        blocks = [np.ones((1 << 20) // 4, dtype=np.float32) for _ in range(40)]  # 40 x 1 MB
+        del blocks
+
+before = resident_bytes()
+threads = [threading.Thread(target=story) for _ in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(resident_bytes() - before)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
+def test_threads_taking_turns_reuse_one_arena():
+    # Eight threads each free 40 MB before the next allocates: with an arena per thread each arena would
+    # keep its own 40 MB (about 320 MB in all); with one arena the next thread reuses the same pages.
+    probe = [sys.executable, "-c", _THREADS_PROBE, "tuned"]
+    grown = int(subprocess.run(probe, capture_output=True, text=True, check=True).stdout)
+    assert grown < (100 << 20)
