@@ -30,7 +30,7 @@ class Progress:
 
 @dataclass
 class StageTimes:
-    """Wall seconds (and this process's CPU seconds) spent per stage, for benchmarks and `--timings`.
+    """Wall seconds (and this process's CPU seconds) spent per stage, for benchmarks and a briefing's meta.
 
     CPU seconds say what a stage costs when the machine is shared; wall seconds what a user waits.
     A stage opened inside another is counted once, as itself: the outer stage's times leave it out.
