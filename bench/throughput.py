@@ -19,8 +19,9 @@ up the workers' wall and CPU seconds, the end-to-end row's CPU is this process's
 row is all worker processes together. The "embed" row is MiniLM's share (the stories' shared embedding
 rounds, see crosswire/lockstep.py); summarize, quotes and compare are counted without it. Inside a
 task the stories run as threads taking turns on one core, so their rows are thread CPU time. The peer
-row is the plain reference a user would otherwise reach for: spaCy's full en_core_web_sm pipeline over the same raw texts with `nlp.pipe` (no cleaning, grouping or
-summaries), so the ratio says how much of one spaCy pass crosswire's whole briefing costs.
+row is the plain reference a user would otherwise reach for: spaCy's full en_core_web_sm pipeline
+over the same raw texts with `nlp.pipe` (no cleaning, grouping or summaries), so the ratio says how
+much of one spaCy pass crosswire's whole briefing costs.
 """
 
 from __future__ import annotations
