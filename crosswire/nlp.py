@@ -312,7 +312,9 @@ def route_embeddings(route: Callable[[list[str], int], Any] | None) -> None:
 
 
 def embed(texts: list[str], batch_size: int = 64) -> Any:
-    """Unit-length sentence embeddings (numpy, float32) for the given texts, cached per process."""
+    """Unit-length sentence embeddings (numpy, float32) for the given texts, cached per process.
+
+    In a thread `lockstep.analyze_together` runs, the call waits for that group's shared round."""
     route = _embed_route.get()
     if route is not None:
         return route(list(texts), batch_size)

@@ -41,7 +41,8 @@ class StageTimes:
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     thread_clock: bool = False
-    _nested: list[list[float]] = field(default_factory=list, init=False, repr=False)  # open stages: inner wall, CPU
+    # per open stage, the wall and CPU seconds of the stages nested in it
+    _nested: list[list[float]] = field(default_factory=list, init=False, repr=False)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -282,7 +283,7 @@ def analyze_stories(
     """`analyze_story` for each story, side by side so their embeddings share calls (see lockstep.py)."""
     from .lockstep import analyze_together
 
-    nlp.configure(settings)  # here, once, rather than first in several threads at once
+    nlp.configure(settings)  # first here: each thread's analyze_story then finds it done, none races to set it
 
     def job(story: Story) -> Callable[[StageTimes], Story]:
         members = [by_id[a] for a in story.articles]
