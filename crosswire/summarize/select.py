@@ -42,6 +42,9 @@ def pick(cands: Candidates, scores: np.ndarray, words: int, exclude: frozenset[i
     uncovered = weights.copy()
     unit = _unit(scores)
     allowed = np.array([i not in exclude for i in range(len(scores))])
+    # One article: the new-information term would only reward long sentences (each concept counts
+    # once) and pull the selection away from the article's order, which scores it (scoring.lead_order).
+    coverage = 0.0 if cands.one_article else COVERAGE
     chosen: list[int] = []
     left = words
     while left >= MIN_WORDS:
@@ -52,7 +55,7 @@ def pick(cands: Candidates, scores: np.ndarray, words: int, exclude: frozenset[i
         if not ok.any():
             break
         gain = concepts @ uncovered
-        value = (1 - COVERAGE) * unit + COVERAGE * gain / (gain[ok].max() or 1.0)
+        value = (1 - coverage) * unit + coverage * gain / (gain[ok].max() or 1.0)
         i = int(np.argmax(np.where(ok, value, -np.inf)))
         chosen.append(i)
         left -= int(cands.words[i])
