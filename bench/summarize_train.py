@@ -48,43 +48,61 @@ def _bigrams(tokens: list[str]) -> Counter:
     return Counter(zip(tokens, tokens[1:], strict=False))
 
 
-def dataset() -> tuple[np.ndarray, np.ndarray]:
-    """Design matrix and labels of every candidate sentence of NeuS train."""
+def label(ref: Counter, mine: Counter) -> float:
+    """A sentence's ROUGE-2 precision against the editor summary (clipped bigram overlap / its bigrams)."""
+    return sum((mine & ref).values()) / max(sum(mine.values()), 1)
+
+
+def cluster_examples(row: dict, settings: Settings, tokenize) -> tuple[np.ndarray, np.ndarray] | None:
+    """Design matrix and labels of one NeuS cluster's candidate sentences (None when it has none)."""
+    raw = [Article(id=f"{row['id']}-{i}", text=a["text"], title=a.get("title"))
+           for i, a in enumerate(row["articles"])]
+    arts = [a for a in (clean_article(a, settings) for a in raw) if isinstance(a, Article)]
+    cands = candidates(arts, {a.id: split_article(a) for a in arts})
+    if not cands.sentences:
+        return None
+    ref = _bigrams(tokenize(row["neutral_summary"]["text"]))
+    ys = [label(ref, _bigrams(tokenize(s.text))) for s in cands.sentences]
+    return design(cands.features), np.array(ys)
+
+
+def dataset(rows: list[dict] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Design matrix and labels of every candidate sentence of `rows` (default: all of NeuS train)."""
+    if rows is None:
+        with TRAIN.open(encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh]
     settings = Settings()
     tokenize = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)._tokenizer.tokenize
     xs, ys = [], []
-    with TRAIN.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            raw = [Article(id=f"{row['id']}-{i}", text=a["text"], title=a.get("title"))
-                   for i, a in enumerate(row["articles"])]
-            arts = [a for a in (clean_article(a, settings) for a in raw) if isinstance(a, Article)]
-            cands = candidates(arts, {a.id: split_article(a) for a in arts})
-            if not cands.sentences:
-                continue
-            ref = _bigrams(tokenize(row["neutral_summary"]["text"]))
-            for s in cands.sentences:
-                mine = _bigrams(tokenize(s.text))
-                ys.append(sum((mine & ref).values()) / max(sum(mine.values()), 1))
-            xs.append(design(cands.features))
-    return np.vstack(xs), np.array(ys)
+    for row in rows:
+        ex = cluster_examples(row, settings, tokenize)
+        if ex is not None:
+            xs.append(ex[0])
+            ys.append(ex[1])
+    return np.vstack(xs), np.concatenate(ys)
 
 
-def main() -> None:
-    x, y = dataset()
+def fit(x: np.ndarray, y: np.ndarray, trained_on: str) -> tuple[dict, float]:
+    """The model file's content for a ridge fitted on (x, y), and its R^2 on them."""
     model = Ridge(alpha=ALPHA).fit(x, y)
     k = len(FEATURES)
-    out = {
+    spec = {
         "about": "Ridge over summarize.features (raw, then rescaled within the story) predicting a sentence's "
                  "ROUGE-2 precision against the editor summary; made by bench/summarize_train.py.",
-        "trained_on": f"NeuS train ({TRAIN.name}), {len(y)} candidate sentences",
+        "trained_on": trained_on,
         "features": list(FEATURES),
         "raw": [round(float(w), 6) for w in model.coef_[:k]],
         "unit": [round(float(w), 6) for w in model.coef_[k:]],
         "intercept": round(float(model.intercept_), 6),
     }
-    MODEL.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(y)} sentences, R^2 {model.score(x, y):.3f} -> {MODEL}")
+    return spec, float(model.score(x, y))
+
+
+def main() -> None:
+    x, y = dataset()
+    spec, r2 = fit(x, y, f"NeuS train ({TRAIN.name}), {len(y)} candidate sentences")
+    MODEL.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(y)} sentences, R^2 {r2:.3f} -> {MODEL}")
 
 
 if __name__ == "__main__":
