@@ -80,18 +80,22 @@ def load(name: str, limit: int | None) -> list[tuple[str, list[Article], list[st
     out = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:
-            row = json.loads(line)
-            if name == "multinews":
-                arts = [Article(id=f"{row['id']}-{i}", text=d) for i, d in enumerate(row["documents"]) if d.strip()]
-                ref = row["summary"].lstrip("–- ").strip()
-            else:
-                arts = [Article(id=f"{row['id']}-{i}", text=a["text"], title=a.get("title"))
-                        for i, a in enumerate(row["articles"])]
-                ref = row["neutral_summary"]["text"]
-            out.append((row["id"], arts, [ref[s:e] for s, e in split_spans(ref)]))
+            out.append(cluster(json.loads(line), name))
             if limit and len(out) >= limit:
                 break
     return out
+
+
+def cluster(row: dict, name: str) -> tuple[str, list[Article], list[str]]:
+    """(cluster id, raw articles, reference sentences) of one row of a dataset (multinews or neus)."""
+    if name == "multinews":
+        arts = [Article(id=f"{row['id']}-{i}", text=d) for i, d in enumerate(row["documents"]) if d.strip()]
+        ref = row["summary"].lstrip("–- ").strip()
+    else:
+        arts = [Article(id=f"{row['id']}-{i}", text=a["text"], title=a.get("title"))
+                for i, a in enumerate(row["articles"])]
+        ref = row["neutral_summary"]["text"]
+    return row["id"], arts, [ref[s:e] for s, e in split_spans(ref)]
 
 
 def fill(ranked: list[str], words: int) -> list[str]:
