@@ -11,6 +11,7 @@ Protocol (the same for every system):
   is skipped, never cut; peers rank all sentences (their usual behaviour), crosswire filters its own;
 * ROUGE-1/2/Lsum F1 from `rouge-score`, stemming on, summary and reference sentences one a line
   (reference split by the same splitter), mean over clusters;
+* R-2 also by the number of articles per cluster after cleaning (1, 2, 3, 4+), as one line per system;
 * wall time per cluster: crosswire from the raw texts (cleaning + splitting + summarizing, citations
   included), peers from the cleaned texts (splitting + ranking); model loading happens before timing;
 * two crosswire rows: `crosswire` is `crosswire summarize` as shipped (citations by stemmed word
@@ -190,8 +191,10 @@ def main(argv: list[str] | None = None) -> None:
         clusters = load(name, args.limit)
         words = DATASETS[name][1]
         scores = {k: {"rouge1": [], "rouge2": [], "rougeLsum": [], "time": []} for k in systems}
+        sizes = []  # articles left after cleaning, per cluster
         for _, raw, ref in clusters:
             cleaned = clean(raw)
+            sizes.append(len(cleaned))
             for sysname, fn in systems.items():
                 given = raw if sysname.startswith("crosswire") else cleaned
                 t0 = time.perf_counter()
@@ -204,10 +207,22 @@ def main(argv: list[str] | None = None) -> None:
         if name == "multinews" and len(clusters) > _MN_CHOICE:
             _table(f"{name}, clusters {_MN_CHOICE}-{len(clusters) - 1} only (not used to choose the scorer)",
                    scores, slice(_MN_CHOICE, None))
+        _by_size(scores, sizes)
         sys.stdout.flush()
 
 
 _MN_CHOICE = 125  # Multi-News clusters 0-124 were looked at when choosing the scorer's settings (see the docstring)
+
+
+def _by_size(scores: dict[str, dict[str, list[float]]], sizes: list[int]) -> None:
+    """Mean R-2 of each system by the number of articles in the cluster (1, 2, 3, 4 or more)."""
+    bins = {"1": lambda n: n == 1, "2": lambda n: n == 2, "3": lambda n: n == 3, "4+": lambda n: n >= 4}
+    rows = {label: [i for i, n in enumerate(sizes) if test(n)] for label, test in bins.items()}
+    rows = {label: idx for label, idx in rows.items() if idx}
+    print("R-2 by articles per cluster: " + ", ".join(f"{label}: {len(idx)} clusters" for label, idx in rows.items()))
+    for sysname, s in scores.items():
+        cells = "  ".join(f"{label:>3} {statistics.mean(s['rouge2'][i] for i in idx):6.2f}" for label, idx in rows.items())
+        print(f"{sysname:<14} {cells}")
 
 
 def _table(title: str, scores: dict[str, dict[str, list[float]]], part: slice) -> None:
