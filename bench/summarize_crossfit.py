@@ -19,7 +19,7 @@ uses the shipped crosswire/models/summary_ridge.json (regenerate it with summari
 Reported per half: mean R-1/R-2 of each system, crosswire's margin over the best peer (the peer with
 the highest mean on that metric), and a paired bootstrap 95% CI (2,000 resamples of clusters, seed 0)
 of crosswire minus the best R-2 peer. Peer scores do not depend on crosswire, so they are cached per
-cluster in /tmp/crosswire_crossfit_peers.pkl, keyed by the cleaned, split sentences they read.
+cluster in ~/.cache/crosswire-bench/crossfit-peers.json, keyed by the cleaned, split sentences they read.
 
 How noisy it is: with the model of commit 40c1608 the R-2 margins are +0.41 (A, over TextRank) and
 +0.89 (B, over Lead); split into first and second halves of the file instead they are +0.86 and
@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import pickle
 import sys
 import tempfile
 from pathlib import Path
@@ -52,11 +51,11 @@ import summarize_train  # noqa: E402
 from crosswire.summarize import scoring  # noqa: E402
 
 PEERS = ("lead", "lexrank", "textrank", "lsa")
-CACHE = Path(tempfile.gettempdir()) / "crosswire_crossfit_peers.pkl"
+CACHE = Path.home() / ".cache" / "crosswire-bench" / "crossfit-peers.json"  # beside bench/quotes.py's parse cache
 WORDS = 60
 
 
-def neus_rows(path: Path) -> list[dict]:
+def rows_of(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
 
@@ -76,7 +75,7 @@ class Scorer:
         self.crosswire = bench.crosswire_system(False)
         self.peers = {"lead": bench.lead, "lexrank": bench.sumy_system(LexRankSummarizer),
                       "textrank": bench.sumy_system(TextRankSummarizer), "lsa": bench.sumy_system(LsaSummarizer)}
-        self.cache = pickle.loads(CACHE.read_bytes()) if CACHE.exists() else {}
+        self.cache: dict[str, dict[str, list[float]]] = json.loads(CACHE.read_text()) if CACHE.exists() else {}
         self.dirty = False
 
     def _rouge(self, ref: list[str], out: list[str]) -> tuple[float, float]:
@@ -90,7 +89,7 @@ class Scorer:
             cleaned = self.clean(raw)
             # keyed by what the peers read, so a change to the cleaner or the splitter is never served stale
             read = "\x00".join(s.text for a in cleaned for s in bench.split_article(a))
-            key = (cid, words, hashlib.sha1(read.encode()).hexdigest())
+            key = f"{cid}|{words}|{hashlib.sha1(read.encode()).hexdigest()}"
             if key not in self.cache:
                 self.cache[key] = {k: self._rouge(ref, fn(cleaned, words)) for k, fn in self.peers.items()}
                 self.dirty = True
@@ -98,7 +97,8 @@ class Scorer:
                 out[k].append(self.cache[key][k])
             out["crosswire"].append(self._rouge(ref, self.crosswire(raw, words)))
         if self.dirty:
-            CACHE.write_bytes(pickle.dumps(self.cache))
+            CACHE.parent.mkdir(parents=True, exist_ok=True)
+            CACHE.write_text(json.dumps(self.cache))
             self.dirty = False
         return {k: np.array(v) for k, v in out.items()}
 
@@ -123,7 +123,7 @@ def report(title: str, res: dict[str, np.ndarray], part: slice = slice(None)) ->
 
 
 def crossfit(scorer: Scorer) -> list[dict[str, float]]:
-    rows = neus_rows(summarize_train.TRAIN)
+    rows = rows_of(summarize_train.TRAIN)
     halves = {"A": rows[0::2], "B": rows[1::2]}  # A: even line index, B: odd
     out = []
     for name, held in halves.items():
@@ -145,7 +145,7 @@ def shipped(scorer: Scorer) -> None:
     scoring._model.cache_clear()
     for name in ("neus", "multinews"):
         path, words = bench.DATASETS[name]
-        res = scorer.run([bench.cluster(r, name) for r in neus_rows(path)], words)
+        res = scorer.run([bench.cluster(r, name) for r in rows_of(path)], words)
         report(f"{name} ({path.name}, {words} words)", res)
         if name == "multinews":
             report(f"{name}, clusters {bench._MN_CHOICE}-", res, slice(bench._MN_CHOICE, None))
