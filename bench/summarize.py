@@ -32,15 +32,14 @@ that raised ROUGE-2 on each of them, so the second half is no longer untouched b
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from nltk.tokenize import TreebankWordTokenizer
 from rouge_score import rouge_scorer
+from summarize_data import DATA, cluster, read_rows
 from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
 from sumy.nlp.stemmers import Stemmer
@@ -51,11 +50,10 @@ from sumy.utils import get_stop_words
 
 from crosswire.api import standalone_settings
 from crosswire.records import Article
-from crosswire.segment import split_article, split_spans
+from crosswire.segment import split_article
 from crosswire.settings import Settings
 from crosswire.summarize import summarize
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DATASETS = {  # name -> (file, word budget)
     "multinews": (DATA / "multinews" / "validation.jsonl", 260),
     "neus": (DATA / "neus" / "val.jsonl", 60),
@@ -78,25 +76,7 @@ def _cleaner() -> Callable[[list[Article]], list[Article]]:
 def load(name: str, limit: int | None) -> list[tuple[str, list[Article], list[str]]]:
     """(cluster id, raw articles, reference sentences) for each cluster of a dataset."""
     path, _ = DATASETS[name]
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            out.append(cluster(json.loads(line), name))
-            if limit and len(out) >= limit:
-                break
-    return out
-
-
-def cluster(row: dict, name: str) -> tuple[str, list[Article], list[str]]:
-    """(cluster id, raw articles, reference sentences) of one row of a dataset (multinews or neus)."""
-    if name == "multinews":
-        arts = [Article(id=f"{row['id']}-{i}", text=d) for i, d in enumerate(row["documents"]) if d.strip()]
-        ref = row["summary"].lstrip("–- ").strip()
-    else:
-        arts = [Article(id=f"{row['id']}-{i}", text=a["text"], title=a.get("title"))
-                for i, a in enumerate(row["articles"])]
-        ref = row["neutral_summary"]["text"]
-    return row["id"], arts, [ref[s:e] for s, e in split_spans(ref)]
+    return [cluster(row, name) for row in read_rows(path)[: limit or None]]  # no limit when 0 or None
 
 
 def fill(ranked: list[str], words: int) -> list[str]:

@@ -47,17 +47,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import summarize as bench  # noqa: E402
 import summarize_train  # noqa: E402
+from summarize_data import cluster, read_rows  # noqa: E402
 
 from crosswire.summarize import scoring  # noqa: E402
 
 PEERS = ("lead", "lexrank", "textrank", "lsa")
 CACHE = Path.home() / ".cache" / "crosswire-bench" / "crossfit-peers.json"  # beside bench/quotes.py's parse cache
 WORDS = 60
-
-
-def rows_of(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
 
 
 def install(spec: dict, folder: Path) -> None:
@@ -123,7 +119,7 @@ def report(title: str, res: dict[str, np.ndarray], part: slice = slice(None)) ->
 
 
 def crossfit(scorer: Scorer) -> list[dict[str, float]]:
-    rows = rows_of(summarize_train.TRAIN)
+    rows = read_rows(summarize_train.TRAIN)
     halves = {"A": rows[0::2], "B": rows[1::2]}  # A: even line index, B: odd
     out = []
     for name, held in halves.items():
@@ -134,7 +130,7 @@ def crossfit(scorer: Scorer) -> list[dict[str, float]]:
             install(spec, Path(folder))
             scoring._model()  # read now: the file goes with the folder
         print(f"\nhalf {name}: ridge fitted on the other half ({len(y)} sentences, R^2 {r2:.3f})")
-        out.append(report(f"NeuS train half {name} (held out)", scorer.run([bench.cluster(r, "neus") for r in held], WORDS)))
+        out.append(report(f"NeuS train half {name} (held out)", scorer.run([cluster(r, "neus") for r in held], WORDS)))
         sys.stdout.flush()
     return out
 
@@ -145,7 +141,7 @@ def shipped(scorer: Scorer) -> None:
     scoring._model.cache_clear()
     for name in ("neus", "multinews"):
         path, words = bench.DATASETS[name]
-        res = scorer.run([bench.cluster(r, name) for r in rows_of(path)], words)
+        res = scorer.run(bench.load(name, None), words)
         report(f"{name} ({path.name}, {words} words)", res)
         if name == "multinews":
             report(f"{name}, clusters {bench._MN_CHOICE}-", res, slice(bench._MN_CHOICE, None))

@@ -33,6 +33,8 @@ from sklearn.linear_model import Ridge
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from summarize_data import NEUS_TRAIN, cluster, read_rows  # noqa: E402
+
 from crosswire.clean import clean_article  # noqa: E402
 from crosswire.records import Article  # noqa: E402
 from crosswire.segment import split_article  # noqa: E402
@@ -40,7 +42,7 @@ from crosswire.settings import Settings  # noqa: E402
 from crosswire.summarize.features import FEATURES, candidates  # noqa: E402
 from crosswire.summarize.scoring import MODEL, design  # noqa: E402
 
-TRAIN = ROOT.parent / "shared" / "data" / "neus" / "train.jsonl"
+TRAIN = NEUS_TRAIN
 ALPHA = 1.0
 
 
@@ -55,8 +57,7 @@ def label(ref: Counter, mine: Counter) -> float:
 
 def cluster_examples(row: dict, settings: Settings, tokenize) -> tuple[np.ndarray, np.ndarray] | None:
     """Design matrix and labels of one NeuS cluster's candidate sentences (None when it has none)."""
-    raw = [Article(id=f"{row['id']}-{i}", text=a["text"], title=a.get("title"))
-           for i, a in enumerate(row["articles"])]
+    _, raw, _ = cluster(row, "neus")
     arts = [a for a in (clean_article(a, settings) for a in raw) if isinstance(a, Article)]
     cands = candidates(arts, {a.id: split_article(a) for a in arts})
     if not cands.sentences:
@@ -69,8 +70,7 @@ def cluster_examples(row: dict, settings: Settings, tokenize) -> tuple[np.ndarra
 def dataset(rows: list[dict] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Design matrix and labels of every candidate sentence of `rows` (default: all of NeuS train)."""
     if rows is None:
-        with TRAIN.open(encoding="utf-8") as fh:
-            rows = [json.loads(line) for line in fh]
+        rows = read_rows(TRAIN)
     settings = Settings()
     tokenize = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)._tokenizer.tokenize
     xs, ys = [], []
