@@ -3,7 +3,9 @@ import sys
 
 import pytest
 
-_PROBE = r"""
+# Each probe runs in a fresh interpreter: malloc settings hold for a whole process. argv[1] is
+# "tuned" (keep_freed_memory applied first) or "default".
+_PREAMBLE = r"""
 import resource, sys
 import numpy as np
 
@@ -11,12 +13,15 @@ def resident_bytes():
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * resource.getpagesize()
 
-def faults():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-
 if sys.argv[1] == "tuned":
     from crosswire.runtime import keep_freed_memory
     assert keep_freed_memory() is True
+"""
+
+_PROBE = _PREAMBLE + r"""
+def faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
 block = np.ones((20 << 20) // 4, dtype=np.float32)  # 20 MB, every page touched
 held = resident_bytes()
 del block
@@ -27,11 +32,16 @@ print(released, faults() - start)
 """
 
 
+def _run(probe: str, mode: str) -> list[int]:
+    """The integers a probe prints, run in a fresh interpreter in `mode` ("tuned" or "default")."""
+    out = subprocess.run([sys.executable, "-c", probe, mode], capture_output=True, text=True, check=True).stdout
+    return [int(x) for x in out.split()]
+
+
 def _probe(mode: str) -> tuple[int, int]:
     """(bytes handed back to the kernel when a 20 MB array is freed, page faults for the next one)"""
-    out = subprocess.run([sys.executable, "-c", _PROBE, mode], capture_output=True, text=True, check=True).stdout
-    released, faults = out.split()
-    return int(released), int(faults)
+    released, faults = _run(_PROBE, mode)
+    return released, faults
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
@@ -45,17 +55,9 @@ def test_batch_commands_keep_freed_arrays_for_reuse():
     assert faults < 200
 
 
-_THREADS_PROBE = r"""
-import resource, sys, threading
-import numpy as np
+_THREADS_PROBE = _PREAMBLE + r"""
+import threading
 
-def resident_bytes():
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize()
-
-if sys.argv[1] == "tuned":
-    from crosswire.runtime import keep_freed_memory
-    assert keep_freed_memory() is True
 turn = threading.Lock()
 
 def story():
@@ -78,6 +80,5 @@ print(resident_bytes() - before)
 def test_threads_taking_turns_reuse_one_arena():
     # Eight threads each free 40 MB before the next allocates: with an arena per thread each arena would
     # keep its own 40 MB (about 320 MB in all); with one arena the next thread reuses the same pages.
-    probe = [sys.executable, "-c", _THREADS_PROBE, "tuned"]
-    grown = int(subprocess.run(probe, capture_output=True, text=True, check=True).stdout)
+    (grown,) = _run(_THREADS_PROBE, "tuned")
     assert grown < (100 << 20)
