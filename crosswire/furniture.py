@@ -29,6 +29,7 @@ _WIDGET = re.compile(
     | (?:image|photo|video|picture)s?(?:\s+(?:copyright|caption|credits?))?(?:\s+\d+\s+of\s+\d+)?
     | (?:getty\s+images|istock(?:photo)?|shutterstock|ap\s+photo|reuters|afp)(?:\s+photo)?
     | (?:previous|next)(?:\s+(?:article|story|post|slide|page))?
+    | slideshow(?:\s*\(\d+\s+(?:images?|photos?)\))?
     | (?:read|show)\s+(?:more|less)|see\s+more|more\s+(?:stories|news|videos)|continue\s+reading
     | related(?:\s+(?:stories|articles|coverage|content|links?|news|posts?))?|also|see\s+also|more|trending(?:\s+now)?
     | (?:most\s+(?:read|popular|viewed|shared)|top\s+stories|editor'?s\s+picks?|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|don'?t\s+miss)
@@ -52,7 +53,17 @@ _STRONG_APPEAL = re.compile(
     |follow\s+(?:us|@\w+|[\w.'’ -]{1,40}?)\s+on\s+(?:twitter|facebook|instagram|google\+?|tiktok|linkedin|threads|bluesky)
     |(?:like|love|enjoy(?:ed)?)\s+this\s+(?:story|article|post|piece)\?|share\s+(?:this|it)\s+with\s+(?:a\s+)?friends?
     |delivered\s+(?:straight\s+)?to\s+your\s+(?:inbox|phone|email)|in\s+your\s+inbox|by\s+signing\s+up|download\s+the\s+[\w .'’-]{1,40}\s+app
-    |media\s+playback\s+is\s+unsupported|toggle\s+caption|\(opens\s+in\s+(?:a\s+)?new\s+window\))""",
+    |media\s+playback\s+is\s+unsupported|toggle\s+caption|\(opens\s+in\s+(?:a\s+)?new\s+window\)
+    |verify\s+(?:that\s+)?you(?:'|’)?re\s+not\s+a\s+robot|you\s+may\s+opt[\s-]out\b|view\s+all\s+[\w.'’ -]{0,40}newsletters|scroll\s+down\s+for\s+(?:the\s+)?video
+    |do\s+you\s+have\s+a\s+(?:news\s+)?story\s+for\b|we\s+pay\s+for\s+(?:your\s+)?(?:stories|videos|photos)|email\s+us\s+at\s+\S+@
+    |not\s+responsible\s+for\s+the\s+content\s+of\s+external|external\s+links\s+are\s+provided\s+for\s+reference
+    |replay\s+more\s+videos|transcripts?\s+(?:are|is)\s+(?:created|produced|prepared)\s+on\s+a\s+rush\s+deadline|this\s+text\s+may\s+not\s+be\s+in\s+its\s+final\s+form
+    |the\s+authoritative\s+record\s+of\s+[\w.'’ -]{1,40}\s+is\s+the\s+audio\s+record)""",
+)
+# A web form's own messages, furniture only when they are the whole line or sentence ("An error has
+# occurred." is a form's; "Officials said an error has occurred in the count" is news).
+_FORM_MESSAGE = re.compile(
+    r"(?i)\W*(?:invalid\s+e-?mail(?:\s+address)?|please\s+re-?enter|an\s+error\s+(?:has\s+)?occurred|please\s+try\s+again(?:\s+later)?)[\W_]*"
 )
 # The same, for phrases that are furniture only at the start of a line.
 _STRONG_OPENING = re.compile(
@@ -66,6 +77,8 @@ _STRONG_KEYS = (
     "try again", "rights reserved", "location information", "syndicated", "tip", "facebook", "follow",
     "this story", "this article", "this post", "this piece", "friend", "your inbox", "your phone",
     "your email", "signing up", " app", "media playback", "caption", "new window",
+    "robot", "opt", "newsletters", "scroll down", "have a story",
+    "we pay", "email us", "responsible", "replay", "external links", "transcript", "final form", "authoritative",
 )
 _WEAK_KEYS = (
     "newsletter", "subscri", "sign up", "sign in", "register", "log in", "login", "cookie", "privacy policy",
@@ -88,6 +101,8 @@ _CREDIT = re.compile(
     r"""(?ix)^[\W_]*(?:(?:file\s+)?(?:photo|photograph|picture|pic|image|video|graphic|illustration|credit|caption|source|h/t)s?(?:\s+(?:credit|copyright|caption|by))?\s*[:|]
     |image\s+(?:copyright|caption)\b|(?:photo|picture|image)\s+by\s)""",
 )
+# A photo caption cut short by the page and closed by its agency: "... are piled in a box at the... (Associated Press)".
+_CUT_CAPTION = re.compile(r"(?:\.\.\.|…)\s*\([A-Z][\w.&'’ -]{1,40}\)\s*$")
 _SLASH_CREDIT = re.compile(r"^[\w.'’ -]{2,40}/(?:[A-Z][\w.&'’ -]{1,30}|[A-Z]{2,10})$")
 # Wire and agency credits closing a story.
 _CONTRIBUTED = re.compile(
@@ -133,13 +148,35 @@ _ARCHIVE_NOTICE = re.compile(
 )
 
 
+# Sentence ends inside a paragraph, for telling a block of form and notice messages from prose.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“'‘(\[]?[A-Z])")
+# Longest paragraph tested sentence by sentence (the longest such block seen in Multi-News pages, a
+# newsletter form's nine messages, is ~560 characters).
+_BLOCK_MAX = 1500
+
+
 def is_furniture_line(line: str) -> bool:
-    """True if the whole line (paragraph) is page furniture rather than article text."""
+    """True if the whole line (paragraph) is page furniture rather than article text.
+
+    A paragraph too long for the line rules is furniture when at least half of its sentences are:
+    pages glue a sign-up form's messages ("Invalid email address. Please re-enter. Thank you for
+    subscribing.") or a transcript notice into one paragraph, and the sentences left over in such a
+    block ("View all newsletters.") are the form's too.
+    """
+    if _is_furniture(line):
+        return True
+    if _APPEAL_MAX < len(line) <= _BLOCK_MAX:
+        parts = _SENTENCE_END.split(line)
+        return len(parts) >= 3 and 2 * sum(map(_is_furniture, parts)) >= len(parts)
+    return False
+
+
+def _is_furniture(line: str) -> bool:
     if _NO_WORDS.match(line):
         return True
     if len(line) <= 1200 and _ARCHIVE_NOTICE.search(line):
         return True
-    if len(line) <= 120 and _WIDGET.match(line):
+    if len(line) <= 120 and (_WIDGET.match(line) or _FORM_MESSAGE.fullmatch(line)):
         return True
     if len(line) <= _TEASER_MAX and _TEASER.match(line):
         return True
@@ -163,6 +200,8 @@ def is_furniture_line(line: str) -> bool:
     if len(line) <= 400 and _REPORTING_BY.match(line):
         return True
     if len(line) <= 300 and any(k in low[-200:] for k in _CAPTION_KEYS) and _CAPTION_CREDIT.search(line[-200:]):
+        return True
+    if len(line) <= 400 and _CUT_CAPTION.search(line[-60:]):
         return True
     if len(line) <= 60 and not line.endswith(":") and any(ch.isdigit() for ch in line) and is_timestamp(line):
         return True

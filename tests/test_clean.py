@@ -140,6 +140,45 @@ def test_real_sentences_that_mention_furniture_words_are_kept():
     assert clean(text).text == text
 
 
+def test_a_paragraph_of_form_messages_and_notices_is_furniture():
+    # Pages glue a sign-up form's messages into one paragraph, too long for the single-line rules.
+    form = (
+        "Get the evening briefing by email. Please verify you're not a robot by clicking the box. "
+        "Invalid email address. Please re-enter. You must select a newsletter to subscribe to. "
+        "Sign Up You agree to receive occasional updates and offers from our publisher and its partners. "
+        "Thank you for subscribing. An error has occurred. Please try again later. "
+        "See every newsletter we publish."
+    )
+    transcript = (
+        "Transcripts are produced on a rush deadline by an outside contractor. This text may not be in its "
+        "final form and may be updated or revised in the future. The authoritative record of City Radio's "
+        "programming is the audio record. Spellings of names are checked where possible. Corrections are "
+        "listed on the programme's page within a week."
+    )
+    tips = "Do you have a story for our news desk? Email us at desk@example.org. We pay for videos too."
+    caption = (
+        "A firefighter walks past the burned-out warehouse in Leeds, Monday, May 4, 2015. Crews worked "
+        "through the night to... (Associated Press)"
+    )
+    assert len(form) > 320 and len(transcript) > 320  # past the single-line rules' reach
+    parts = [form, "Slideshow (3 Images)", transcript, tips, caption, "An error occurred."]
+    a = clean("\n".join([LEAD, *parts[:3], MORE, *parts[3:]]))
+    assert a.text == LEAD + "\n" + MORE
+    assert set(parts) <= set(a.removed)
+
+
+def test_prose_that_uses_form_words_is_kept():
+    prose = (
+        "Election officials said an error has occurred in the count of 312 postal votes in the northern ward. "
+        "Voters whose ballots were rejected were told to \"please try again\" at a second count on Friday. "
+        "The returning officer said the newsletter sent to residents had printed the wrong polling address. "
+        "A recount is due to finish before the weekend, and the result will be declared on Monday."
+    )
+    short = "An error has occurred in the count, the board said, and it will meet again on Friday."
+    text = "\n".join([LEAD, prose, short, MORE])
+    assert clean(text).text == text
+
+
 def test_glued_related_link_is_cut_at_the_glue_point():
     text = (
         LEAD + "\nAlso on example.net Mayor says bridge will reopen by summer despite delaysThe engineers "
