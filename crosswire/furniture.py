@@ -54,7 +54,7 @@ _STRONG_APPEAL = re.compile(
     |(?:like|love|enjoy(?:ed)?)\s+this\s+(?:story|article|post|piece)\?|share\s+(?:this|it)\s+with\s+(?:a\s+)?friends?
     |delivered\s+(?:straight\s+)?to\s+your\s+(?:inbox|phone|email)|in\s+your\s+inbox|by\s+signing\s+up|download\s+the\s+[\w .'’-]{1,40}\s+app
     |media\s+playback\s+is\s+unsupported|toggle\s+caption|\(opens\s+in\s+(?:a\s+)?new\s+window\)
-    |verify\s+(?:that\s+)?you(?:'|’)?re\s+not\s+a\s+robot|you\s+may\s+opt[\s-]out\b|view\s+all\s+[\w.'’ -]{0,40}newsletters|scroll\s+down\s+for\s+(?:the\s+)?video
+    |verify\s+(?:that\s+)?you(?:'|’)?re\s+not\s+a\s+robot|continue\s+reading\s+the\s+main\s+story|you\s+may\s+opt[\s-]out\b|view\s+all\s+[\w.'’ -]{0,40}newsletters|scroll\s+down\s+for\s+(?:the\s+)?video
     |do\s+you\s+have\s+a\s+(?:news\s+)?story\s+for\b|we\s+pay\s+for\s+(?:your\s+)?(?:stories|videos|photos)|email\s+us\s+at\s+\S+@
     |not\s+responsible\s+for\s+the\s+content\s+of\s+external|external\s+links\s+are\s+provided\s+for\s+reference
     |replay\s+more\s+videos|transcripts?\s+(?:are|is)\s+(?:created|produced|prepared)\s+on\s+a\s+rush\s+deadline|this\s+text\s+may\s+not\s+be\s+in\s+its\s+final\s+form
@@ -77,7 +77,7 @@ _STRONG_KEYS = (
     "try again", "rights reserved", "location information", "syndicated", "tip", "facebook", "follow",
     "this story", "this article", "this post", "this piece", "friend", "your inbox", "your phone",
     "your email", "signing up", " app", "media playback", "caption", "new window",
-    "robot", "opt", "newsletters", "scroll down", "have a story",
+    "robot", "main story", "opt", "newsletters", "scroll down", "have a story",
     "we pay", "email us", "responsible", "replay", "external links", "transcript", "final form", "authoritative",
 )
 _WEAK_KEYS = (
@@ -158,7 +158,8 @@ _BLOCK_MAX = 1500
 def is_furniture_line(line: str) -> bool:
     """True if the whole line (paragraph) is page furniture rather than article text.
 
-    A paragraph too long for the line rules is furniture when at least half of its sentences are:
+    A paragraph too long for the line rules is furniture when its first sentence and at least half of
+    all its sentences are:
     pages glue a sign-up form's messages ("Invalid email address. Please re-enter. Thank you for
     subscribing.") or a transcript notice into one paragraph, and the sentences left over in such a
     block ("View all newsletters.") are the form's too.
@@ -167,12 +168,17 @@ def is_furniture_line(line: str) -> bool:
         return True
     if _APPEAL_MAX < len(line) <= _BLOCK_MAX:
         parts = _SENTENCE_END.split(line)
-        return len(parts) >= 3 and 2 * sum(map(_is_furniture, parts)) >= len(parts)
+        # the block must open with furniture: a story paragraph closed by credits and a "Visit our
+        # site" line is prose with a tail, and losing its sentence would be worse than keeping the tail
+        flags = [_is_furniture(p) for p in parts]
+        return len(parts) >= 3 and flags[0] and 2 * sum(flags) >= len(parts)
     return False
 
 
 def _is_furniture(line: str) -> bool:
     if _NO_WORDS.match(line):
+        return True
+    if len(line) <= 200 and _is_link_line(line):
         return True
     if len(line) <= 1200 and _ARCHIVE_NOTICE.search(line):
         return True
@@ -206,6 +212,30 @@ def _is_furniture(line: str) -> bool:
     if len(line) <= 60 and not line.endswith(":") and any(ch.isdigit() for ch in line) and is_timestamp(line):
         return True
     return False
+
+
+# Web addresses and social handles; what a line says besides them is what makes it prose.
+_LINK = re.compile(r"(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co\.uk|gov|edu)(?:/\S*)?|@\w{2,}|\bpic\.twitter\.com/\S+")
+_LINK_LABEL_MAX = 6
+# A quoted post: "Heartbroken. — A Name (@handle) June 20, 2017", "@handle: my battery died".
+# A lone handle is the byline of the post above it ("@someone."), kept with it.
+_POST = re.compile(r"[—–-]\s*[^()\n]{1,60}\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$|^@\w+:\s+\S|^[—–-]?\s*@\w+\W{0,2}$")
+# An author's contact line: "Contact Jane Doe at 555-0100.", "Jane Doe can be reached at jdoe@example.com".
+_CONTACT = re.compile(
+    r"(?i)^(?:contact\s+[\w.'’ -]{2,40}\s+at\s+\S+|[\w.'’ -]{2,40}\s+can\s+be\s+reached\s+at\s+\S+)"
+    r"|\bfollow\s+(?:him|her|them|me)\s+(?:at|on)\s+(?:twitter|facebook|instagram|\S+\.com)"
+)
+
+
+def _is_link_line(line: str) -> bool:
+    """A line that is a web address or a handle with at most a short label ("NBC Tumblr: http://...",
+    "Twitter: @someone", "More info: www.example.com"), or an author's contact line."""
+    if _CONTACT.search(line):
+        return True
+    if not _LINK.search(line) or line.endswith(":") or _POST.search(line):
+        return False  # a label introducing what follows, or a quoted social-media post
+    rest = _LINK.sub(" ", line)
+    return len(re.findall(r"[A-Za-z]{2,}", rest)) <= _LINK_LABEL_MAX
 
 
 def is_timestamp(line: str) -> bool:

@@ -143,7 +143,7 @@ def test_real_sentences_that_mention_furniture_words_are_kept():
 def test_a_paragraph_of_form_messages_and_notices_is_furniture():
     # Pages glue a sign-up form's messages into one paragraph, too long for the single-line rules.
     form = (
-        "Get the evening briefing by email. Please verify you're not a robot by clicking the box. "
+        "Sign up for the evening briefing by email. Please verify you're not a robot by clicking the box. "
         "Invalid email address. Please re-enter. You must select a newsletter to subscribe to. "
         "Sign Up You agree to receive occasional updates and offers from our publisher and its partners. "
         "Thank you for subscribing. An error has occurred. Please try again later. "
@@ -167,6 +167,26 @@ def test_a_paragraph_of_form_messages_and_notices_is_furniture():
     assert set(parts) <= set(a.removed)
 
 
+def test_link_and_contact_lines_go_but_posts_and_prose_with_links_stay():
+    junk = [
+        "Twitter: @city_desk_reporter",
+        "More details: https://example.org/reports/bridge",
+        "jane.doe@example.org",
+        "Contact Jane Doe at 555-0100.",
+        "John Roe can be reached at jroe@example.org.",
+    ]
+    keep = [
+        "The council published the engineers' full report at www.example.gov.uk on Tuesday, with a repair timetable.",
+        "Cracks everywhere. — A Resident (@bridgewatcher) June 20, 2017",
+        "@bridgewatcher.",
+        "From the engineers' report:",
+    ]
+    text = "\n".join([LEAD, *junk, MORE, *keep])
+    a = clean(text)
+    assert a.text == "\n".join([LEAD, MORE, *keep])
+    assert set(junk) <= set(a.removed)
+
+
 def test_prose_that_uses_form_words_is_kept():
     prose = (
         "Election officials said an error has occurred in the count of 312 postal votes in the northern ward. "
@@ -175,7 +195,15 @@ def test_prose_that_uses_form_words_is_kept():
         "A recount is due to finish before the weekend, and the result will be declared on Monday."
     )
     short = "An error has occurred in the count, the board said, and it will meet again on Friday."
-    text = "\n".join([LEAD, prose, short, MORE])
+    # a story paragraph closed by a credit and a link: mostly furniture by sentence count, but prose first
+    tail = (
+        "The board's chair said the recount had been ordered after observers from three parties reported that "
+        "a sorting machine had jammed twice during the night and that some trays were counted twice. "
+        "(Editing by Jane Doe; please credit the Example Foundation, which covers local elections. "
+        "Visit example.org to see more stories.)"
+    )
+    assert len(tail) > 320
+    text = "\n".join([LEAD, prose, short, tail, MORE])
     assert clean(text).text == text
 
 
