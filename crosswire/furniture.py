@@ -54,7 +54,7 @@ _STRONG_APPEAL = re.compile(
     |(?:like|love|enjoy(?:ed)?)\s+this\s+(?:story|article|post|piece)\?|share\s+(?:this|it)\s+with\s+(?:a\s+)?friends?
     |delivered\s+(?:straight\s+)?to\s+your\s+(?:inbox|phone|email)|in\s+your\s+inbox|by\s+signing\s+up|download\s+the\s+[\w .'’-]{1,40}\s+app
     |media\s+playback\s+is\s+unsupported|toggle\s+caption|\(opens\s+in\s+(?:a\s+)?new\s+window\)
-    |verify\s+(?:that\s+)?you(?:'|’)?re\s+not\s+a\s+robot|continue\s+reading\s+the\s+main\s+story|you\s+may\s+opt[\s-]out\b|view\s+all\s+[\w.'’ -]{0,40}newsletters|scroll\s+down\s+for\s+(?:the\s+)?video
+    |verify\s+(?:that\s+)?you(?:'|’)?re\s+not\s+a\s+robot|continue\s+reading\s+the\s+main\s+story|join\s+us\s+on\s+(?:facebook|twitter|instagram)|to\s+subscribe\s+to\s+[^.,]{1,40},\s+click\s+here|to\s+advertise\s+(?:on|in|with)\s+[\w.'’ -]{1,40}\W*$|you\s+may\s+opt[\s-]out\b|view\s+all\s+[\w.'’ -]{0,40}newsletters|scroll\s+down\s+for\s+(?:the\s+)?video
     |do\s+you\s+have\s+a\s+(?:news\s+)?story\s+for\b|we\s+pay\s+for\s+(?:your\s+)?(?:stories|videos|photos)|email\s+us\s+at\s+\S+@
     |not\s+responsible\s+for\s+the\s+content\s+of\s+external|external\s+links\s+are\s+provided\s+for\s+reference
     |replay\s+more\s+videos|transcripts?\s+(?:are|is)\s+(?:created|produced|prepared)\s+on\s+a\s+rush\s+deadline|this\s+text\s+may\s+not\s+be\s+in\s+its\s+final\s+form
@@ -77,7 +77,7 @@ _STRONG_KEYS = (
     "try again", "rights reserved", "location information", "syndicated", "tip", "facebook", "follow",
     "this story", "this article", "this post", "this piece", "friend", "your inbox", "your phone",
     "your email", "signing up", " app", "media playback", "caption", "new window",
-    "robot", "main story", "opt", "newsletters", "scroll down", "have a story",
+    "robot", "main story", "join us", "click here", "advertise", "opt", "newsletters", "scroll down", "have a story",
     "we pay", "email us", "responsible", "replay", "external links", "transcript", "final form", "authoritative",
 )
 _WEAK_KEYS = (
@@ -101,6 +101,8 @@ _CREDIT = re.compile(
     r"""(?ix)^[\W_]*(?:(?:file\s+)?(?:photo|photograph|picture|pic|image|video|graphic|illustration|credit|caption|source|h/t)s?(?:\s+(?:credit|copyright|caption|by))?\s*[:|]
     |image\s+(?:copyright|caption)\b|(?:photo|picture|image)\s+by\s)""",
 )
+# Only parenthesised credits: "(AP Photo/Jane Doe) (Associated Press)", "(Reuters)".
+_ONLY_CREDITS = re.compile(r"^(?:\s*\([^()\n]{1,60}\)\.?)+\s*$")
 # A photo caption cut short by the page and closed by its agency: "... are piled in a box at the... (Associated Press)".
 _CUT_CAPTION = re.compile(r"(?:\.\.\.|…)\s*\([A-Z][\w.&'’ -]{1,40}\)\s*$")
 _SLASH_CREDIT = re.compile(r"^[\w.'’ -]{2,40}/(?:[A-Z][\w.&'’ -]{1,30}|[A-Z]{2,10})$")
@@ -208,6 +210,8 @@ def _is_furniture(line: str) -> bool:
     if len(line) <= 300 and any(k in low[-200:] for k in _CAPTION_KEYS) and _CAPTION_CREDIT.search(line[-200:]):
         return True
     if len(line) <= 400 and _CUT_CAPTION.search(line[-60:]):
+        return True
+    if len(line) <= 120 and _ONLY_CREDITS.match(line):
         return True
     if len(line) <= 60 and not line.endswith(":") and any(ch.isdigit() for ch in line) and is_timestamp(line):
         return True

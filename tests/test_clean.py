@@ -161,7 +161,10 @@ def test_a_paragraph_of_form_messages_and_notices_is_furniture():
         "through the night to... (Associated Press)"
     )
     assert len(form) > 320 and len(transcript) > 320  # past the single-line rules' reach
-    parts = [form, "Slideshow (3 Images)", transcript, tips, caption, "An error occurred."]
+    parts = [
+        form, "Slideshow (3 Images)", transcript, tips, caption, "An error occurred.",
+        "(Photo/Jane Doe) (Example Agency)", "Join us on Facebook and you'll find our news in your feed.",
+    ]
     a = clean("\n".join([LEAD, *parts[:3], MORE, *parts[3:]]))
     assert a.text == LEAD + "\n" + MORE
     assert set(parts) <= set(a.removed)
