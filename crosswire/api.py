@@ -258,8 +258,12 @@ def quotes(inputs: Inputs, settings: Settings, progress: Progress = _QUIET) -> d
 def _story_fingerprint(story: Story, settings: Settings, words: int | None) -> str:
     import hashlib
 
+    from .summarize import VERSION as SUMMARY_VERSION
+
+    # the summarizer's own version too, so a change there cannot be served from the cache when the
+    # bump below is forgotten (as it was for summarize v5)
     key = [story.articles, story.title, story.date, story.place, story.storyline, words, ANALYSIS_VERSION,
-           settings.stage_names()]
+           SUMMARY_VERSION, settings.stage_names()]
     return hashlib.sha256(json.dumps(key).encode()).hexdigest()
 
 
@@ -297,4 +301,4 @@ def stored_story(store: Store, story_id: str, settings: Settings, words: int | N
 
 
 # Bump when any per-story stage changes what it produces, so cached analyses are recomputed.
-ANALYSIS_VERSION = "4"
+ANALYSIS_VERSION = "5"

@@ -60,3 +60,24 @@ def test_grouping_results_and_state(tmp_path):
 def test_content_hash_folds_whitespace():
     assert content_hash("a  b\nc") == content_hash("a b c")
     assert content_hash("a b") != content_hash("a c")
+
+
+def test_a_stored_analysis_is_served_until_the_summarizer_changes(tmp_path, monkeypatch):
+    from conftest import SEEDS
+
+    import crosswire.summarize
+    from crosswire import api
+    from crosswire.settings import Settings
+
+    db = tmp_path / "news.db"
+    settings = Settings()
+    api.ingest([str(SEEDS)], settings, db)
+    with Store(db) as store:
+        story = store.stories()[0]
+        assert api.cached_story(store, story.id, settings) is None
+        fresh, _ = api.stored_story(store, story.id, settings)
+        cached = api.cached_story(store, story.id, settings)
+        assert cached is not None and cached.to_json() == fresh.to_json()
+        # a new summarizer version must not be answered from the old analysis
+        monkeypatch.setattr(crosswire.summarize, "VERSION", crosswire.summarize.VERSION + "-next")
+        assert api.cached_story(store, story.id, settings) is None

@@ -208,7 +208,8 @@ def test_pick_prefers_a_sentence_that_adds_what_other_outlets_report():
 
 
 _FURNITURE_PIECES = ["Click", "here", "to", "SUBSCRIBE", "share", "this", "Photo:", "(AP", "e-mail", "comments",
-                     "below", "Terms", "of", "Use", "www.", "x.com", "@", "©", "ſ", "K", "İ", "The", "minister", "said", "."]
+                     "below", "Terms", "of", "Use", "www.", "x.com", "@", "©", "ſ", "K", "İ", "The", "minister", "said", ".",
+                     "video", "shown", "here", "pictured", "above", "Below", "is", "a", "zero"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -233,3 +234,9 @@ def test_bylines_and_calls_to_action_are_furniture_but_reporting_is_not():
     assert is_boilerplate("E-mail this story to a friend.")
     assert not is_boilerplate("The escort was handled as a reimbursable detail, she said in an e-mail.")
     assert not is_boilerplate("The probe into Hillary Clinton's email server angered them.")
+    # the page pointing at its own parts, which a summary does not have
+    assert is_boilerplate("The video shown here explains the condition and can be shared with friends.")
+    assert is_boilerplate("Below is the full text of the letter, in translation.")
+    assert is_boilerplate("The officers are pictured above at the ceremony.")
+    assert not is_boilerplate("Temperatures were shown below zero on the station's gauges all week.")
+    assert not is_boilerplate("The river stayed below the flood mark, and the bridge above it reopened.")

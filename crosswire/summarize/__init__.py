@@ -26,7 +26,7 @@ from .features import candidates
 from .scoring import score
 from .select import cite, pick, restated
 
-VERSION = "summarize.consensus.v5"  # v2: learned half of the score; v3: new-information greedy; v4: refit; v5: one article read in order
+VERSION = "summarize.consensus.v6"  # v2: learned half of the score; v3: new-information greedy; v4: refit; v5: one article read in order; v6: page-deixis filter
 
 
 def summarize(

@@ -32,7 +32,11 @@ _BOILERPLATE = re.compile(
     r"\bsee more\b|\bwatch:|\bvideo:|listen to|download the|our app\b|"
     # Notices of web archives, which a page fetched through an archive shows instead of the story
     # (12% of Multi-News validation clusters hold one: "donating their crawl data to the Internet Archive").
-    r"internet archive|wayback machine|crawl data|\bthese crawls\b|crawls of supported|archive-it\b|web captures?\b",
+    r"internet archive|wayback machine|crawl data|\bthese crawls\b|crawls of supported|archive-it\b|web captures?\b|"
+    # The page pointing at its own parts ("the video shown here", "below is a timeline"): a summary
+    # has no page around it. Not "shown below zero", "seen below average".
+    r"\b(?:shown|pictured|embedded) (?:above|below)\b(?! (?:zero|freezing|average|normal|\d))|\b(?:video|clip) shown here\b|"
+    r"\bbelow (?:is|are) (?:a|an|the|some)\b|\b(?:video|clip|gallery|slideshow|photos) (?:above|below)\b",
     re.IGNORECASE,
 )
 # Every match of _BOILERPLATE contains one of these (lower-cased): a substring test on them is about
@@ -43,7 +47,7 @@ _BOILERPLATE_HINTS = (
     "photo", "image:", "caption", "contributed to this report", "reporting by", "editing by", "mail",
     "tweet with a location", "comment", "terms of ", "privacy policy", "javascript", "see more", "watch:",
     "video:", "listen to", "download the", "our app", "internet archive", "wayback machine", "crawl data",
-    "these crawls", "crawls of supported", "archive-it", "web capture",
+    "these crawls", "crawls of supported", "archive-it", "web capture", "above", "below", "shown here",
 )
 
 
