@@ -77,8 +77,8 @@ _STRONG_KEYS = (
     "try again", "rights reserved", "location information", "syndicated", "tip", "facebook", "follow",
     "this story", "this article", "this post", "this piece", "friend", "your inbox", "your phone",
     "your email", "signing up", " app", "media playback", "caption", "new window",
-    "robot", "main story", "join us", "click here", "advertise", "opt", "newsletters", "scroll down", "have a story",
-    "we pay", "email us", "responsible", "replay", "external links", "transcript", "final form", "authoritative",
+    "robot", "main story", "join us", "click here", "advertise", "opt-out", "opt out", "newsletters", "scroll down", "have a story",
+    "we pay", "email us", "not responsible", "replay", "external links", "transcript", "final form", "authoritative",
 )
 _WEAK_KEYS = (
     "newsletter", "subscri", "sign up", "sign in", "register", "log in", "login", "cookie", "privacy policy",
@@ -169,11 +169,14 @@ def is_furniture_line(line: str) -> bool:
     if _is_furniture(line):
         return True
     if _APPEAL_MAX < len(line) <= _BLOCK_MAX:
-        parts = _SENTENCE_END.split(line)
         # the block must open with furniture: a story paragraph closed by credits and a "Visit our
-        # site" line is prose with a tail, and losing its sentence would be worse than keeping the tail
-        flags = [_is_furniture(p) for p in parts]
-        return len(parts) >= 3 and flags[0] and 2 * sum(flags) >= len(parts)
+        # site" line is prose with a tail, and losing its sentence would be worse than keeping the tail.
+        # Tested first, on the first sentence alone, so prose paragraphs cost one sentence's check.
+        first = _SENTENCE_END.search(line)
+        if first is None or not _is_furniture(line[: first.start()]):
+            return False
+        parts = _SENTENCE_END.split(line)
+        return len(parts) >= 3 and 2 * (1 + sum(map(_is_furniture, parts[1:]))) >= len(parts)
     return False
 
 
@@ -231,12 +234,18 @@ _CONTACT = re.compile(
 )
 
 
+# Substrings every _LINK / _CONTACT match contains: a cheap test before the regexes.
+_LINK_KEYS = ("http", "www.", ".com", ".org", ".net", ".co.uk", ".gov", ".edu", "@")
+_CONTACT_KEYS = ("contact", "reached", "follow")
+
+
 def _is_link_line(line: str) -> bool:
     """A line that is a web address or a handle with at most a short label ("NBC Tumblr: http://...",
     "Twitter: @someone", "More info: www.example.com"), or an author's contact line."""
-    if _CONTACT.search(line):
+    low = line.lower()
+    if any(k in low for k in _CONTACT_KEYS) and _CONTACT.search(line):
         return True
-    if not _LINK.search(line) or line.endswith(":") or _POST.search(line):
+    if not any(k in low for k in _LINK_KEYS) or not _LINK.search(line) or line.endswith(":") or _POST.search(line):
         return False  # a label introducing what follows, or a quoted social-media post
     rest = _LINK.sub(" ", line)
     return len(re.findall(r"[A-Za-z]{2,}", rest)) <= _LINK_LABEL_MAX
