@@ -103,8 +103,9 @@ _CREDIT = re.compile(
 )
 # Only parenthesised credits: "(AP Photo/Jane Doe) (Associated Press)", "(Reuters)".
 _ONLY_CREDITS = re.compile(r"^(?:\s*\([^()\n]{1,60}\)\.?)+\s*$")
-# A photo caption cut short by the page and closed by its agency: "... are piled in a box at the... (Associated Press)".
-_CUT_CAPTION = re.compile(r"(?:\.\.\.|…)\s*\([A-Z][\w.&'’ -]{1,40}\)\s*$")
+# A photo caption cut short by the page or closed by its photographer's credit, then its agency:
+# "... are piled in a box at the... (Associated Press)", "... on Tuesday. (AP Photo/Jane Doe) (Associated Press)".
+_CUT_CAPTION = re.compile(r"(?:(?:\.\.\.|…)|\([^()\n]{1,60}/[^()\n]{1,60}\))\s*\([A-Z][\w.&'’ -]{1,40}\)\s*$")
 _SLASH_CREDIT = re.compile(r"^[\w.'’ -]{2,40}/(?:[A-Z][\w.&'’ -]{1,30}|[A-Z]{2,10})$")
 # Wire and agency credits closing a story.
 _CONTRIBUTED = re.compile(
@@ -360,7 +361,8 @@ _PLACE_CAPS = r"[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}"
 _PLACE_MIXED = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"
 _QUALIFIER = r"(?:,\s*[A-Z][\w.'’]*(?:\s+[\w.'’]+){0,3})?"
 _AGENCY = r"\(\s*[A-Z][\w.&'’ -]{0,25}\)"
-_DASH = r"\s*(?:—|–|--|-|\|)(?:\s+|$)"
+# a closed-up em dash too ("WASHINGTON—The chairman", one paper's house style), but only before a capital
+_DASH = r"(?:\s*(?:—|–|--|-|\|)(?:\s+|$)|—(?=[A-Z\"“]))"
 _DATELINE = re.compile(
     rf"^(?:{_PLACE_CAPS}{_QUALIFIER}(?:\s*{_AGENCY})?{_DASH}|{_PLACE_MIXED}{_QUALIFIER}\s*{_AGENCY}{_DASH}|{_AGENCY}\s*(?:—|–|--|-)?\s*)"
 )

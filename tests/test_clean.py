@@ -164,6 +164,7 @@ def test_a_paragraph_of_form_messages_and_notices_is_furniture():
     parts = [
         form, "Slideshow (3 Images)", transcript, tips, caption, "An error occurred.",
         "(Photo/Jane Doe) (Example Agency)", "Join us on Facebook and you'll find our news in your feed.",
+        "The mayor at the reopened bridge, Tuesday, May 5, 2015. (Photo/Jane Doe) (Example Agency)",
     ]
     a = clean("\n".join([LEAD, *parts[:3], MORE, *parts[3:]]))
     assert a.text == LEAD + "\n" + MORE
@@ -258,6 +259,10 @@ def test_datelines_are_stripped():
     for dateline in ("MOSCOW —", "WASHINGTON (Reuters) -", "NEW YORK, N.Y. --", "UNION CITY, Ga. -", "(CNN) —", "LONDON, May 5 (AFP) -"):
         assert clean(f"{dateline} {LEAD}\n{MORE}").text == LEAD + "\n" + MORE, dateline
         assert clean(f"{dateline}\n{LEAD}\n{MORE}").text == LEAD + "\n" + MORE, dateline
+    # closed up, as one paper prints it; but a hyphen or a lower-case word after the dash is not a dateline
+    assert clean(f"WASHINGTON—{LEAD}\n{MORE}").text == LEAD + "\n" + MORE
+    for text in (f"NATO—the alliance said it would send observers.\n{MORE}", f"US-China talks resumed on Monday in Geneva.\n{MORE}"):
+        assert clean(text).text == text
 
 
 def test_capitals_later_in_the_story_are_not_datelines():
