@@ -54,7 +54,7 @@ _STRONG_APPEAL = re.compile(
     |(?:like|love|enjoy(?:ed)?)\s+this\s+(?:story|article|post|piece)\?|share\s+(?:this|it)\s+with\s+(?:a\s+)?friends?
     |delivered\s+(?:straight\s+)?to\s+your\s+(?:inbox|phone|email)|in\s+your\s+inbox|by\s+signing\s+up|download\s+the\s+[\w .'’-]{1,40}\s+app
     |media\s+playback\s+is\s+unsupported|toggle\s+caption|\(opens\s+in\s+(?:a\s+)?new\s+window\)
-    |verify\s+(?:that\s+)?you(?:'|’)?re\s+not\s+a\s+robot|continue\s+reading\s+the\s+main\s+story|join\s+us\s+on\s+(?:facebook|twitter|instagram)|to\s+subscribe\s+to\s+[^.,]{1,40},\s+click\s+here|to\s+advertise\s+(?:on|in|with)\s+[\w.'’ -]{1,40}\W*$|you\s+may\s+opt[\s-]out\b|view\s+all\s+[\w.'’ -]{0,40}newsletters|scroll\s+down\s+for\s+(?:the\s+)?video
+    |verify\s+(?:that\s+)?you(?:'|’)?re\s+not\s+a\s+robot|continue\s+reading\s+the\s+main\s+story|join\s+us\s+on\s+(?:facebook|twitter|instagram)|to\s+subscribe\s+to\s+[^.,]{1,40},\s+click\s+here|not\s+in\s+our\s+(?:deliverable|delivery|service)\s+area|to\s+advertise\s+(?:on|in|with)\s+[\w.'’ -]{1,40}\W*$|you\s+may\s+opt[\s-]out\b|view\s+all\s+[\w.'’ -]{0,40}newsletters|scroll\s+down\s+for\s+(?:the\s+)?video
     |do\s+you\s+have\s+a\s+(?:news\s+)?story\s+for\b|we\s+pay\s+for\s+(?:your\s+)?(?:stories|videos|photos)|email\s+us\s+at\s+\S+@
     |not\s+responsible\s+for\s+the\s+content\s+of\s+external|external\s+links\s+are\s+provided\s+for\s+reference
     |replay\s+more\s+videos|transcripts?\s+(?:are|is)\s+(?:created|produced|prepared)\s+on\s+a\s+rush\s+deadline|this\s+text\s+may\s+not\s+be\s+in\s+its\s+final\s+form
@@ -77,7 +77,7 @@ _STRONG_KEYS = (
     "try again", "rights reserved", "location information", "syndicated", "tip", "facebook", "follow",
     "this story", "this article", "this post", "this piece", "friend", "your inbox", "your phone",
     "your email", "signing up", " app", "media playback", "caption", "new window",
-    "robot", "main story", "join us", "click here", "advertise", "opt-out", "opt out", "newsletters", "scroll down", "have a story",
+    "robot", "main story", "join us", "click here", "advertise", "our deliver", "our service area", "opt-out", "opt out", "newsletters", "scroll down", "have a story",
     "we pay", "email us", "not responsible", "replay", "external links", "transcript", "final form", "authoritative",
 )
 _WEAK_KEYS = (
@@ -101,11 +101,14 @@ _CREDIT = re.compile(
     r"""(?ix)^[\W_]*(?:(?:file\s+)?(?:photo|photograph|picture|pic|image|video|graphic|illustration|credit|caption|source|h/t)s?(?:\s+(?:credit|copyright|caption|by))?\s*[:|]
     |image\s+(?:copyright|caption)\b|(?:photo|picture|image)\s+by\s)""",
 )
+_SLASH_CREDIT_END = re.compile(r"\([^()\n]{1,80}/\s*[A-Z][^()\n]{0,80}\)\.?\s*$")
 # Only parenthesised credits: "(AP Photo/Jane Doe) (Associated Press)", "(Reuters)".
 _ONLY_CREDITS = re.compile(r"^(?:\s*\([^()\n]{1,60}\)\.?)+\s*$")
 # A photo caption cut short by the page or closed by its photographer's credit, then its agency:
 # "... are piled in a box at the... (Associated Press)", "... on Tuesday. (AP Photo/Jane Doe) (Associated Press)".
-_CUT_CAPTION = re.compile(r"(?:(?:\.\.\.|…)|\([^()\n]{1,60}/[^()\n]{1,60}\))\s*\([A-Z][\w.&'’ -]{1,40}\)\s*$")
+_CUT_CAPTION = re.compile(
+    r"(?:(?:\.\.\.|…)|\([^()\n]{1,60}/[^()\n]{1,60}\)|\([^()\n]{1,60}\bvia\s+[A-Z][^()\n]{0,30}\))\s*\(\s*/?\s*[A-Z][\w.&'’ -]{1,40}\)\s*$"
+)
 _SLASH_CREDIT = re.compile(r"^[\w.'’ -]{2,40}/(?:[A-Z][\w.&'’ -]{1,30}|[A-Z]{2,10})$")
 # Wire and agency credits closing a story.
 _CONTRIBUTED = re.compile(
@@ -213,7 +216,11 @@ def _is_furniture(line: str) -> bool:
         return True
     if len(line) <= 300 and any(k in low[-200:] for k in _CAPTION_KEYS) and _CAPTION_CREDIT.search(line[-200:]):
         return True
-    if len(line) <= 400 and _CUT_CAPTION.search(line[-60:]):
+    # A caption may run to several sentences; prose does not end in a photographer's "(Name/Agency)".
+    # Only that form past 300 characters: "[Photos: ...]" after a long paragraph is a link glued to prose.
+    if len(line) <= 600 and "/" in line[-120:] and _SLASH_CREDIT_END.search(line[-120:]):
+        return True
+    if len(line) <= 600 and _CUT_CAPTION.search(line[-120:]):
         return True
     if len(line) <= 120 and _ONLY_CREDITS.match(line):
         return True
@@ -357,7 +364,7 @@ def _glue_point(para: str, start: int) -> int | None:
 
 # "MOSCOW —", "WASHINGTON (Reuters) -", "NEW YORK, N.Y. --", "UNION CITY, Ga. -", "LONDON, May 5 (AFP) -",
 # "Moscow, May 14 (Reuters) -" (a mixed-case place only with an agency), "(CNN) —".
-_PLACE_CAPS = r"[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}"
+_PLACE_CAPS = r"[A-Z][A-Z.'’-]+(?:(?:\s+|/)[A-Z][A-Z.'’-]+){0,3}"  # "TOKYO/SEOUL" too
 _PLACE_MIXED = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"
 _QUALIFIER = r"(?:,\s*[A-Z][\w.'’]*(?:\s+[\w.'’]+){0,3})?"
 _AGENCY = r"\(\s*[A-Z][\w.&'’ -]{0,25}\)"

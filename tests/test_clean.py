@@ -165,6 +165,12 @@ def test_a_paragraph_of_form_messages_and_notices_is_furniture():
         form, "Slideshow (3 Images)", transcript, tips, caption, "An error occurred.",
         "(Photo/Jane Doe) (Example Agency)", "Join us on Facebook and you'll find our news in your feed.",
         "The mayor at the reopened bridge, Tuesday, May 5, 2015. (Photo/Jane Doe) (Example Agency)",
+        # a caption of several sentences, past the single-line length, closed by its photographer's credit
+        "The mayor cuts the ribbon at the reopened bridge on Tuesday, May 5, 2015, in Leeds. The bridge was "
+        "closed for six months after engineers found cracks in two of its piers. Lorries are still barred from "
+        "it until the council has reviewed the repairs, which cost more than the original estimate. "
+        "(Jane Doe, File/Example Agency)",
+        "This photo released by the city council shows the bridge. (City council via Example Agency) ( /Example Agency)",
     ]
     a = clean("\n".join([LEAD, *parts[:3], MORE, *parts[3:]]))
     assert a.text == LEAD + "\n" + MORE
@@ -207,7 +213,15 @@ def test_prose_that_uses_form_words_is_kept():
         "Visit example.org to see more stories.)"
     )
     assert len(tail) > 320
-    text = "\n".join([LEAD, prose, short, tail, MORE])
+    # a long story paragraph with a gallery link glued to its end is prose, not a caption
+    glued = (
+        "The engineers estimated that the cracks had been growing for at least a decade, and that the piers "
+        "would have needed replacing within five years had the council not acted, according to the report "
+        "published on Tuesday. \"We were lucky to find them when we did,\" the lead engineer, Jane Roe, told "
+        "reporters at the town hall. [Photos: The Bridges of Yorkshire]"
+    )
+    assert len(glued) > 300
+    text = "\n".join([LEAD, prose, short, tail, glued, MORE])
     assert clean(text).text == text
 
 
@@ -256,7 +270,7 @@ def test_quoted_sentence_on_its_own_first_line_is_not_a_title():
 
 
 def test_datelines_are_stripped():
-    for dateline in ("MOSCOW —", "WASHINGTON (Reuters) -", "NEW YORK, N.Y. --", "UNION CITY, Ga. -", "(CNN) —", "LONDON, May 5 (AFP) -"):
+    for dateline in ("MOSCOW —", "WASHINGTON (Reuters) -", "TOKYO/SEOUL (Reuters) -", "NEW YORK, N.Y. --", "UNION CITY, Ga. -", "(CNN) —", "LONDON, May 5 (AFP) -"):
         assert clean(f"{dateline} {LEAD}\n{MORE}").text == LEAD + "\n" + MORE, dateline
         assert clean(f"{dateline}\n{LEAD}\n{MORE}").text == LEAD + "\n" + MORE, dateline
     # closed up, as one paper prints it; but a hyphen or a lower-case word after the dash is not a dateline
