@@ -77,8 +77,9 @@ _STRONG_KEYS = (
     "try again", "rights reserved", "location information", "syndicated", "tip", "facebook", "follow",
     "this story", "this article", "this post", "this piece", "friend", "your inbox", "your phone",
     "your email", "signing up", " app", "media playback", "caption", "new window",
-    "robot", "main story", "join us", "click here", "advertise", "our deliver", "our service area", "opt-out", "opt out", "newsletters", "scroll down", "have a story",
-    "we pay", "email us", "not responsible", "replay", "external links", "transcript", "final form", "authoritative",
+    "robot", "main story", "join us", "click here", "advertise", "our deliver", "our service area", "opt-out",
+    "opt out", "newsletters", "scroll down", "have a story", "we pay", "email us", "not responsible", "replay",
+    "external links", "transcript", "final form", "authoritative",
 )
 _WEAK_KEYS = (
     "newsletter", "subscri", "sign up", "sign in", "register", "log in", "login", "cookie", "privacy policy",
@@ -164,11 +165,10 @@ _BLOCK_MAX = 1500
 def is_furniture_line(line: str) -> bool:
     """True if the whole line (paragraph) is page furniture rather than article text.
 
-    A paragraph too long for the line rules is furniture when its first sentence and at least half of
-    all its sentences are:
-    pages glue a sign-up form's messages ("Invalid email address. Please re-enter. Thank you for
-    subscribing.") or a transcript notice into one paragraph, and the sentences left over in such a
-    block ("View all newsletters.") are the form's too.
+    A paragraph too long for the line rules is furniture when its first sentence is, and at least half
+    of all its sentences are. Pages glue a sign-up form's messages ("Invalid email address. Please
+    re-enter. Thank you for subscribing.") or a transcript notice into one paragraph, and the sentences
+    left over in such a block ("View all newsletters.") are the form's too.
     """
     if _is_furniture(line):
         return True
@@ -242,6 +242,11 @@ _CONTACT = re.compile(
 )
 
 
+# Words that label a link ("Follow @x.", "Visit www.example.org.", "More info: ...").
+_LINK_LABELS = frozenset({
+    "follow", "like", "visit", "see", "read", "more", "info", "share", "watch", "subscribe", "email", "mail",
+    "contact", "reach", "twitter", "facebook", "instagram", "youtube", "tumblr", "website", "site", "here",
+})
 # Substrings every _LINK / _CONTACT match contains: a cheap test before the regexes.
 _LINK_KEYS = ("http", "www.", ".com", ".org", ".net", ".co.uk", ".gov", ".edu", "@")
 _CONTACT_KEYS = ("contact", "reached", "follow")
@@ -256,7 +261,12 @@ def _is_link_line(line: str) -> bool:
     if not any(k in low for k in _LINK_KEYS) or not _LINK.search(line) or line.endswith(":") or _POST.search(line):
         return False  # a label introducing what follows, or a quoted social-media post
     rest = _LINK.sub(" ", line)
-    return len(re.findall(r"[A-Za-z]{2,}", rest)) <= _LINK_LABEL_MAX
+    words = re.findall(r"[A-Za-z]{2,}", rest)
+    if len(words) > _LINK_LABEL_MAX:
+        return False
+    # A short sentence that names a site or an account ("Amazon.com shares rose 5% on Tuesday.", "The
+    # post was shared by @someone.") is news; a link line ends without a full stop, or labels its link.
+    return not re.search(r"[.!?][)\"”’']*$", rest.strip()) or ":" in rest or any(w.lower() in _LINK_LABELS for w in words)
 
 
 def is_timestamp(line: str) -> bool:

@@ -181,6 +181,7 @@ def test_link_and_contact_lines_go_but_posts_and_prose_with_links_stay():
     junk = [
         "Twitter: @city_desk_reporter",
         "More details: https://example.org/reports/bridge",
+        "Follow @city_desk for updates.",
         "jane.doe@example.org",
         "Contact Jane Doe at 555-0100.",
         "John Roe can be reached at jroe@example.org.",
@@ -190,6 +191,8 @@ def test_link_and_contact_lines_go_but_posts_and_prose_with_links_stay():
         "Cracks everywhere. — A Resident (@bridgewatcher) June 20, 2017",
         "@bridgewatcher.",
         "From the engineers' report:",
+        "Example.com shares fell 5% on Tuesday.",
+        "The photos were first shared by @bridgewatcher.",
     ]
     text = "\n".join([LEAD, *junk, MORE, *keep])
     a = clean(text)
