@@ -103,8 +103,10 @@ _CREDIT = re.compile(
     |image\s+(?:copyright|caption)\b|(?:photo|picture|image)\s+by\s)""",
 )
 _SLASH_CREDIT_END = re.compile(r"\([^()\n]{1,80}/\s*[A-Z][^()\n]{0,80}\)\.?\s*$")
-# Only parenthesised credits: "(AP Photo/Jane Doe) (Associated Press)", "(Reuters)".
-_ONLY_CREDITS = re.compile(r"^(?:\s*\([^()\n]{1,60}\)\.?)+\s*$")
+# Only short parenthesised credits or notes: "(AP Photo/Jane Doe) (Associated Press)", "(Reuters)",
+# "(SOUNDBITE OF ARCHIVED RECORDING)". Up to six words each: "(The company did not respond to a
+# request for comment.)" is the story's.
+_ONLY_CREDITS = re.compile(r"^(?:\s*\(\s*(?:[^()\s]+\s*){1,6}\)\.?)+\s*$")
 # A photo caption cut short by the page or closed by its photographer's credit, then its agency:
 # "... are piled in a box at the... (Associated Press)", "... on Tuesday. (AP Photo/Jane Doe) (Associated Press)".
 _CUT_CAPTION = re.compile(

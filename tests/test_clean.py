@@ -193,6 +193,7 @@ def test_link_and_contact_lines_go_but_posts_and_prose_with_links_stay():
         "From the engineers' report:",
         "Example.com shares fell 5% on Tuesday.",
         "The photos were first shared by @bridgewatcher.",
+        "(The council did not respond to a request for comment.)",
     ]
     text = "\n".join([LEAD, *junk, MORE, *keep])
     a = clean(text)
