@@ -154,6 +154,11 @@ _TEASER_MAX = 250
 _ARCHIVE_NOTICE = re.compile(
     r"(?i)donating (?:their|its) crawl data to the internet archive|these crawls are part of an effort to "
     r"archive pages|crawls of supported \W?no more 404\W? sites|the internet archive hopes that references"
+    # and the description of the crawl collection such a page may carry instead or after it
+    r"|\bwide\d{5}\b|slash pages from every domain|most highly ranked urls per domain|inter-domain (?:navigational )?link"
+    r"|this crawl was run at a level|warc files associated with this crawl|web wide crawl with initial seedlist"
+    r"|^crawl (?:start|end) date\b|^number of unique urls\b|seed list for this crawl|experimental crawl for us"
+    r"|these wide crawls|this set of crawl data|^crawl of outlinks from|collaborative [\w ]{1,30} crawls performed by"
 )
 
 

@@ -430,3 +430,11 @@ def test_a_web_archive_notice_is_furniture_but_news_about_the_archive_is_not():
             "and that donations of crawl data from other libraries had doubled this year.")
     kept = clean_article(Article(id="c", text=news), SETTINGS)
     assert isinstance(kept, Article) and kept.text == news
+    # the crawl collection's description, which such a page may show instead of or after the notice
+    described = "\n".join([
+        "Crawl start date: 2 May, 2012", "Number of unique URLs: 1,234,567",
+        "This crawl was run at a level 2, following each link one step out.",
+    ])
+    assert isinstance(clean_article(Article(id="d", text=described, origin="page.html"), SETTINGS), Failure)
+    prose = "Firefighters said smoke had filled the crawl space under the house before the first engine arrived."
+    assert clean(f"{prose}\n{MORE}").text == f"{prose}\n{MORE}"
