@@ -169,6 +169,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“'‘(\[]?[A-Z])")
 _BLOCK_MAX = 1500
 
 
+# Substrings every _ARCHIVE_NOTICE match contains: most lines skip that long regex.
+_ARCHIVE_KEYS = ("crawl", "archive", "wide", "urls", "inter-domain", "slash pages")
+
+
 def is_furniture_line(line: str) -> bool:
     """True if the whole line (paragraph) is page furniture rather than article text.
 
@@ -196,7 +200,7 @@ def _is_furniture(line: str) -> bool:
         return True
     if len(line) <= 200 and _is_link_line(line):
         return True
-    if len(line) <= 1200 and _ARCHIVE_NOTICE.search(line):
+    if len(line) <= 1200 and any(k in line.lower() for k in _ARCHIVE_KEYS) and _ARCHIVE_NOTICE.search(line):
         return True
     if len(line) <= 120 and (_WIDGET.match(line) or _FORM_MESSAGE.fullmatch(line)):
         return True
