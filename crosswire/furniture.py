@@ -318,6 +318,11 @@ _WIRE_TAIL = re.compile(r"(?:(?<=^)|(?<=[.!?\"”’)]\s)|(?<=[.!?\"”’)]))\s
 _CLICK_HERE = re.compile(r"\s*\((?:click|tap)\s+here\b[^()]{0,150}\)|(?:(?<=^)|(?<=[.!?\"”’)]\s))(?:Click|Tap)\s+here\b[^.!?]{0,200}[.!?]?\s*$")
 
 
+# A video player's control labels glued before the paragraph they precede ("CLOSE Skip in Skip x
+# Embed x Share The discovery of ...").
+_PLAYER_CONTROLS = re.compile(r"(?:CLOSE\s+)?Skip\s+in\s+Skip\s+x\s+Embed\s+x\s+Share(?:\s+CLOSE)?\s+")
+
+
 def cut_inline(para: str) -> tuple[str, list[str], str | None]:
     """Remove glued related-story links and trailing credits from one paragraph.
 
@@ -357,6 +362,11 @@ def cut_inline(para: str) -> tuple[str, list[str], str | None]:
         if m:
             cut.append(m.group(0).strip())
             para = (para[: m.start()] + para[m.end() :]).strip()
+    if "skip" in low:
+        m = _PLAYER_CONTROLS.match(para)
+        if m:
+            cut.append(m.group(0).strip())
+            para = para[m.end() :].strip()
     return para, cut, source
 
 

@@ -229,6 +229,12 @@ def test_prose_that_uses_form_words_is_kept():
     assert clean(text).text == text
 
 
+def test_video_player_labels_glued_before_a_paragraph_are_cut():
+    a = clean(f"{LEAD}\nCLOSE Skip in Skip x Embed x Share {MORE}")
+    assert a.text == f"{LEAD}\n{MORE}"
+    assert "CLOSE Skip in Skip x Embed x Share" in a.removed
+
+
 def test_glued_related_link_is_cut_at_the_glue_point():
     text = (
         LEAD + "\nAlso on example.net Mayor says bridge will reopen by summer despite delaysThe engineers "
