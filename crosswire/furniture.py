@@ -198,9 +198,10 @@ def is_furniture_line(line: str) -> bool:
 def _is_furniture(line: str) -> bool:
     if _NO_WORDS.match(line):
         return True
-    if len(line) <= 200 and _is_link_line(line):
+    low = line.lower()  # for the substring tests that spare the regexes below
+    if len(line) <= 200 and _is_link_line(line, low):
         return True
-    if len(line) <= 1200 and any(k in line.lower() for k in _ARCHIVE_KEYS) and _ARCHIVE_NOTICE.search(line):
+    if len(line) <= 1200 and any(k in low for k in _ARCHIVE_KEYS) and _ARCHIVE_NOTICE.search(line):
         return True
     if len(line) <= 120 and (_WIDGET.match(line) or _FORM_MESSAGE.fullmatch(line)):
         return True
@@ -208,7 +209,6 @@ def _is_furniture(line: str) -> bool:
         return True
     if len(line) <= 300 and line.startswith("[") and line.endswith("]"):
         return True  # "[Related headline]" links, "[h/t X, Photo: Y]"
-    low = line.lower()
     if len(line) <= _APPEAL_MAX:
         if _STRONG_OPENING.match(line) or _MORE_TAIL.search(line[-12:]):
             return True
@@ -263,10 +263,10 @@ _LINK_KEYS = ("http", "www.", ".com", ".org", ".net", ".co.uk", ".gov", ".edu", 
 _CONTACT_KEYS = ("contact", "reached", "follow")
 
 
-def _is_link_line(line: str) -> bool:
+def _is_link_line(line: str, low: str) -> bool:
     """A line that is a web address or a handle with at most a short label ("NBC Tumblr: http://...",
-    "Twitter: @someone", "More info: www.example.com"), or an author's contact line."""
-    low = line.lower()
+    "Twitter: @someone", "More info: www.example.com"), or an author's contact line (`low`: the line
+    lower-cased)."""
     if any(k in low for k in _CONTACT_KEYS) and _CONTACT.search(line):
         return True
     if not any(k in low for k in _LINK_KEYS) or not _LINK.search(line) or line.endswith(":") or _POST.search(line):

@@ -82,7 +82,7 @@ def _concepts(cands: Candidates) -> tuple[sparse.csr_matrix, np.ndarray]:
         (np.ones(len(rows)), (rows, cols)), shape=(len(cands.sentences), len(index)), dtype=np.float64
     )
     spread = np.array([cands.spread[c] for c in index], dtype=float)
-    floor = 2 if len({s.article for s in cands.sentences}) > 1 else 1
+    floor = 1 if cands.one_article else 2
     weights = np.where(spread >= floor, spread, 0.0)
     weights *= np.array([1.0 if len(c) == 2 else WORD_WEIGHT for c in index])
     return incidence, weights
