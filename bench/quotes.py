@@ -234,7 +234,7 @@ def main() -> None:
     if args.command == "train":
         from quotes_train import train  # bench/quotes_train.py
 
-        train(load_rows("train"), parse_all, evaluate, gold_of, match)
+        train(load_rows("train"), parse_all, evaluate, gold_of)
     else:
         score_split(args.split)
 

@@ -1,17 +1,27 @@
-"""The attribution filter: a logistic model over candidate features, shipped as JSON weights.
+"""The attribution filter: logistic models over candidate features, shipped as JSON weights.
 
-Fitted by `bench/quotes.py train` on PolNeAR's training articles only (see that script for how the
-regularisation and the threshold were chosen); loading is a dict read, scoring a sparse dot product.
+Fitted by `bench/quotes.py train` on PolNeAR's training articles only (see bench/quotes_train.py for
+how the regularisation and the threshold were chosen); loading is a dict read, scoring one sparse
+product per article.
+
+Several views of one question. Each model ("view") reads the same features but is fitted to a
+different question about a candidate: is it an attribution with the right source (what the benchmark
+counts), does its text match an attribution's content at all, is its verb an annotated cue, do its
+edges match (both, the start, the end), does it cover most of the content. A candidate's score is the
+mean of the views' probabilities: one that is right on many counts ranks above one that one model
+likes. On held-out training folds this raised F1 from 0.658 (the first view alone) to 0.686, on
+polnear_dev from 0.673 to 0.694; a second-stage model over the views' scores did worse (0.665).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from functools import lru_cache
-from itertools import repeat
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+from scipy import sparse
 
 from .candidates import Candidate
 
@@ -20,19 +30,32 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "quotes_filter.jso
 
 @lru_cache(maxsize=1)
 def load_model(path: str = str(MODEL_PATH)) -> dict[str, Any]:
-    """The shipped weights: {"weights": {feature: w}, "threshold": t, ...}."""
+    """The shipped model: {"views": [...], "weights": {feature: [w per view]}, "threshold": t, ...},
+    with the weights also as a matrix ("_row": feature -> row of "_matrix") for scoring."""
     with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+        model = json.load(fh)
+    names = list(model["weights"])
+    model["_row"] = {n: i for i, n in enumerate(names)}
+    model["_matrix"] = np.array([model["weights"][n] for n in names], dtype=float).reshape(len(names), -1)
+    return model
 
 
 def score(cands: list[Candidate], model: dict[str, Any]) -> None:
-    """Set each candidate's probability of being an attribution."""
-    get = model["weights"].get
-    zeros = repeat(0.0)
+    """Set each candidate's score: the mean over the views of its probability of being an attribution."""
+    if not cands:
+        return
+    row = model["_row"]
+    cols: list[int] = []
+    ptr = [0]
     for c in cands:
-        # every feature is an indicator (value 1.0, see features.py): the dot product is a sum
-        z = sum(map(get, c.feats, zeros))
-        c.score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        # every feature is an indicator (value 1.0, see features.py): a view's logit is a sum of rows
+        cols.extend(i for i in map(row.get, c.feats) if i is not None)
+        ptr.append(len(cols))
+    hits = sparse.csr_matrix((np.ones(len(cols)), cols, ptr), shape=(len(cands), len(row)))
+    z = np.clip(hits @ model["_matrix"], -30.0, 30.0)
+    probs = (1.0 / (1.0 + np.exp(-z))).mean(axis=1)
+    for c, p in zip(cands, probs.tolist(), strict=True):
+        c.score = p
 
 
 def overlap(a0: int, a1: int, b0: int, b1: int) -> int:
