@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,14 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "quotes_filter.jso
 @lru_cache(maxsize=1)
 def load_model(path: str = str(MODEL_PATH)) -> dict[str, Any]:
     """The shipped model: {"views": [...], "weights": {feature: [w per view]}, "threshold": t, ...},
-    with the weights also as a matrix ("_row": feature -> row of "_matrix") for scoring."""
+    with the weights also as a matrix for scoring ("_row": feature -> row of "_matrix"; the last row,
+    all zeros, stands for a feature the model never saw)."""
     with open(path, encoding="utf-8") as fh:
         model = json.load(fh)
     names = list(model["weights"])
     model["_row"] = {n: i for i, n in enumerate(names)}
-    model["_matrix"] = np.array([model["weights"][n] for n in names], dtype=float).reshape(len(names), -1)
+    rows = [model["weights"][n] for n in names] + [[0.0] * len(model["views"])]
+    model["_matrix"] = np.array(rows, dtype=float)
     return model
 
 
@@ -44,16 +47,17 @@ def score(cands: list[Candidate], model: dict[str, Any]) -> None:
     """Set each candidate's score: the mean over the views of its probability of being an attribution."""
     if not cands:
         return
-    row = model["_row"]
-    cols: list[int] = []
+    get, unseen = model["_row"].get, len(model["_row"])
+    rows: list[int] = []
     ptr = [0]
     for c in cands:
         # every feature is an indicator (value 1.0, see features.py): a view's logit is a sum of rows
-        cols.extend(i for i in map(row.get, c.feats) if i is not None)
-        ptr.append(len(cols))
-    hits = sparse.csr_matrix((np.ones(len(cols)), cols, ptr), shape=(len(cands), len(row)))
-    z = np.clip(hits @ model["_matrix"], -30.0, 30.0)
-    probs = (1.0 / (1.0 + np.exp(-z))).mean(axis=1)
+        rows.extend(map(get, c.feats, repeat(unseen)))
+        ptr.append(len(rows))
+    matrix = model["_matrix"]
+    hits = sparse.csr_matrix((np.ones(len(rows)), rows, ptr), shape=(len(cands), len(matrix)))
+    z = hits @ matrix
+    probs = (1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))).mean(axis=1)
     for c, p in zip(cands, probs.tolist(), strict=True):
         c.score = p
 
