@@ -1,8 +1,8 @@
 """The attribution filter: logistic models over candidate features, shipped as JSON weights.
 
 Fitted by `bench/quotes.py train` on PolNeAR's training articles only (see bench/quotes_train.py for
-how the regularisation and the threshold were chosen); loading is a dict read, scoring one sparse
-product per article.
+how the regularisation and the threshold were chosen); loading is a JSON read into one weight matrix,
+scoring one sparse product per article.
 
 Several views of one question. Each model ("view") reads the same features but is fitted to a
 different question about a candidate: is it an attribution with the right source (what the benchmark
@@ -10,7 +10,7 @@ counts), does its text match an attribution's content at all, is its verb an ann
 edges match (both, the start, the end), does it cover most of the content. A candidate's score is the
 mean of the views' probabilities: one that is right on many counts ranks above one that one model
 likes. On held-out training folds this raised F1 from 0.658 (the first view alone) to 0.686, on
-polnear_dev from 0.673 to 0.694; a second-stage model over the views' scores did worse (0.665).
+polnear_dev from 0.673 to 0.694; a second-stage model over the views' scores did worse (0.665 on the same folds).
 """
 
 from __future__ import annotations
