@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from crosswire.quotes.candidates import generate
-from crosswire.quotes.model import MODEL_PATH, decode
+from crosswire.quotes.model import MODEL_PATH, decode, overlap
 from crosswire.quotes.speakers import mention_span
 
 MIN_COUNT = 3
@@ -33,7 +33,7 @@ EDGE = 3  # characters an edge may be off and still count as the annotated one (
 
 
 def _half_overlap(c, g0: int, g1: int) -> bool:
-    o = max(0, min(g1, c.end) - max(g0, c.start))
+    o = overlap(g0, g1, c.start, c.end)
     return bool(o) and o >= 0.5 * (g1 - g0) and o >= 0.5 * (c.end - c.start)
 
 
@@ -48,13 +48,12 @@ def _labels(cands, gold, cues) -> dict[str, list[int]]:
         sp = spans[pi]
         return any(
             _half_overlap(c, g0, g1)
-            and (not srcs or (sp and any(max(0, min(sp[1], s1) - max(sp[0], s0)) for s0, s1 in srcs)))
+            and (not srcs or (sp and any(overlap(*sp, s0, s1) for s0, s1 in srcs)))
             for g0, g1, srcs in gold
         )
 
     def iou(c, g0, g1):
-        o = max(0, min(g1, c.end) - max(g0, c.start))
-        return o / (max(g1, c.end) - min(g0, c.start))
+        return overlap(g0, g1, c.start, c.end) / (max(g1, c.end) - min(g0, c.start))
 
     tests = {
         "sourced": sourced,
