@@ -290,16 +290,17 @@ def test_a_candidate_scores_the_mean_of_the_views_probabilities():
     import math
 
     from crosswire.quotes.candidates import generate
-    from crosswire.quotes.model import load_model, score
+    from crosswire.quotes.model import MODEL_PATH, load_model, score
 
     model = load_model()
-    assert len(model["views"]) > 1
-    assert all(len(w) == len(model["views"]) for w in model["weights"].values())
+    weights = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["weights"]  # as shipped, not as loaded
+    views = len(model["views"])
+    assert views > 1
+    assert all(len(w) == views for w in weights.values())
     cands = generate(_parse("Lavrov said Moscow was ready to talk. “We are open,” he told reporters."))
     assert cands
     score(cands, model)
     for c in cands:
-        logits = [sum(model["weights"].get(f, [0.0] * len(model["views"]))[v] for f in c.feats)
-                  for v in range(len(model["views"]))]
+        logits = [sum(weights.get(f, [0.0] * views)[v] for f in c.feats) for v in range(views)]
         expected = sum(1 / (1 + math.exp(-z)) for z in logits) / len(logits)
         assert c.score == pytest.approx(expected, abs=1e-9)

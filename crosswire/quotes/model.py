@@ -31,15 +31,15 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "quotes_filter.jso
 
 @lru_cache(maxsize=1)
 def load_model(path: str = str(MODEL_PATH)) -> dict[str, Any]:
-    """The shipped model: {"views": [...], "weights": {feature: [w per view]}, "threshold": t, ...},
-    with the weights also as a matrix for scoring ("_row": feature -> row of "_matrix"; the last row,
-    all zeros, stands for a feature the model never saw)."""
+    """The shipped model: the file's {"views": [...], "threshold": t, ...}, with its per-feature weights
+    ({feature: [w per view]}) turned into a matrix for scoring ("_row": feature -> row of "_matrix";
+    the last row, all zeros, stands for a feature the model never saw). The per-feature lists are not
+    kept: in each process that scores quotes they would hold about 12 MB beside the matrix."""
     with open(path, encoding="utf-8") as fh:
         model = json.load(fh)
-    names = list(model["weights"])
-    model["_row"] = {n: i for i, n in enumerate(names)}
-    rows = [model["weights"][n] for n in names] + [[0.0] * len(model["views"])]
-    model["_matrix"] = np.array(rows, dtype=float)
+    weights = model.pop("weights")
+    model["_row"] = {n: i for i, n in enumerate(weights)}
+    model["_matrix"] = np.array([*weights.values(), [0.0] * len(model["views"])], dtype=float)
     return model
 
 
