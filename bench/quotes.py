@@ -2,7 +2,7 @@
 
     python bench/quotes.py                 # score on polnear_dev (held out), all three systems
     python bench/quotes.py --split train   # the same on the training split (in-sample, for reference)
-    python bench/quotes.py train           # refit crosswire/models/quotes_filter.json on polnear_train
+    python bench/quotes.py train           # refit crosswire/models/quotes_filter.json.gz on polnear_train
 
 Scoring (issue 9): a gold attribution's content runs from its first to its last span; a predicted
 quote finds it when their overlap is at least half of the gold span and at least half of the

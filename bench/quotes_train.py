@@ -1,4 +1,4 @@
-"""Fit the attribution filter shipped as crosswire/models/quotes_filter.json (run via quotes.py train).
+"""Fit the attribution filter shipped as crosswire/models/quotes_filter.json.gz (run via quotes.py train).
 
 Only polnear_train is used. One logistic model is fitted per view (`VIEWS`: a question about a
 candidate, see crosswire/quotes/model.py); a candidate's score is the mean of their probabilities.
@@ -10,6 +10,7 @@ bloat the shipped file.
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 
@@ -148,12 +149,13 @@ def train(rows, parse_all, evaluate, gold_of) -> None:
         "cv_f1": round(f1, 4),
         "weights": dict(sorted(weights.items())),
     }
-    MODEL_PATH.write_text(model_json(model), encoding="utf-8")
+    # mtime 0: the same model gives the same bytes
+    MODEL_PATH.write_bytes(gzip.compress(model_json(model).encode("utf-8"), compresslevel=9, mtime=0))
     print(f"chose C={C} threshold={th} (CV F1 {f1:.3f}); {len(weights)} features -> {MODEL_PATH}")
 
 
 def model_json(model: dict) -> str:
-    """The model file's text: one feature's weights a line, so a refit shows up feature by feature in a diff."""
+    """The model file's text (before compression): one feature's weights a line, readable with zcat."""
     head = {k: v for k, v in model.items() if k != "weights"}
     lines = [f"{json.dumps(n, ensure_ascii=False)}:{json.dumps(w, separators=(',', ':'))}" for n, w in model["weights"].items()]
     return json.dumps(head, ensure_ascii=False)[:-1] + ',"weights":{\n' + ",\n".join(lines) + "\n}}\n"

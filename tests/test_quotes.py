@@ -287,13 +287,14 @@ def test_a_parse_of_another_text_is_refused():
 
 
 def test_a_candidate_scores_the_mean_of_the_views_probabilities():
+    import gzip
     import math
 
     from crosswire.quotes.candidates import generate
     from crosswire.quotes.model import MODEL_PATH, load_model, score
 
     model = load_model()
-    weights = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["weights"]  # as shipped, not as loaded
+    weights = json.loads(gzip.decompress(MODEL_PATH.read_bytes()))["weights"]  # as shipped, not as loaded
     views = len(model["views"])
     assert views > 1
     assert all(len(w) == views for w in weights.values())

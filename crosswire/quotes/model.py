@@ -1,4 +1,4 @@
-"""The attribution filter: logistic models over candidate features, shipped as JSON weights.
+"""The attribution filter: logistic models over candidate features, shipped as gzipped JSON weights.
 
 Fitted by `bench/quotes.py train` on PolNeAR's training articles only (see bench/quotes_train.py for
 how the regularisation and the threshold were chosen); loading is a JSON read into one weight matrix,
@@ -15,6 +15,7 @@ polnear_dev from 0.673 to 0.694; a second-stage model over the views' scores did
 
 from __future__ import annotations
 
+import gzip
 import json
 from functools import lru_cache
 from itertools import repeat
@@ -26,7 +27,8 @@ from scipy import sparse
 
 from .candidates import Candidate
 
-MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "quotes_filter.json"
+# gzip: the weights are 4.4 MB of JSON text, 1.1 MB compressed
+MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "quotes_filter.json.gz"
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +37,7 @@ def load_model(path: str = str(MODEL_PATH)) -> dict[str, Any]:
     ({feature: [w per view]}) turned into a matrix for scoring ("_row": feature -> row of "_matrix";
     the last row, all zeros, stands for a feature the model never saw). The per-feature lists are not
     kept: in each process that scores quotes they would hold about 12 MB beside the matrix."""
-    with open(path, encoding="utf-8") as fh:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
         model = json.load(fh)
     weights = model.pop("weights")
     model["_row"] = {n: i for i, n in enumerate(weights)}
