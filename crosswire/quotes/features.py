@@ -184,6 +184,10 @@ def features(info: DocInfo, c: Candidate) -> dict[str, float]:
     if n:
         _extent(f, info, k, a, b, r)
         _inner(f, info, c, k, a, b)
+        _words(f, info, k, a, b)
+        _distance(f, info, c, k, a, b)
+    if c.source is not None:
+        f["srcent=" + (c.source.ent_type_ or "-")] = 1.0
     return f
 
 
@@ -248,3 +252,26 @@ def _inner(f: dict[str, float], info: DocInfo, c: Candidate, k: str, a: int, b: 
         f[k + "|src_inside"] = 1.0
     nl = bisect_left(info.breaks, c.end) - bisect_left(info.breaks, c.start)
     f[k + "|nl=" + str(min(nl, 3))] = 1.0
+
+
+def _words(f: dict[str, float], info: DocInfo, k: str, a: int, b: int) -> None:
+    """The words at and just outside the content's edges: "that" before a clause, "he" after a
+    quotation, a trailing "and" or "to" that marks a cut in the middle of a phrase."""
+    f[k + "|fw=" + info.lower(a)] = 1.0
+    f[k + "|lw=" + info.lower(b - 1)] = 1.0
+    f[k + "|fpos=" + info.pos[a]] = 1.0
+    f[k + "|lpos=" + info.pos[b - 1]] = 1.0
+    f[k + "|pw=" + (info.lower(a - 1) if a > 0 else "BOD")] = 1.0
+    f[k + "|nw=" + (info.lower(b) if b < len(info.idx) else "EOD")] = 1.0
+
+
+def _distance(f: dict[str, float], info: DocInfo, c: Candidate, k: str, a: int, b: int) -> None:
+    """How far the cue lies from the content and the source from the cue, in words: an attribution's
+    parts sit close together, while a cue reached over a long stretch is often someone else's."""
+    if c.cue is not None:
+        i = c.cue.i
+        gap = a - i if i < a else (i - b + 1 if i >= b else 0)
+        f[k + "|cuedist=" + _bucket(gap)] = 1.0
+        f[k + "|cuesent=" + str(int(info.sent[i] == info.sent[a]))] = 1.0
+        if c.source is not None:
+            f[k + "|srcdist=" + _bucket(abs(c.source.i - i))] = 1.0

@@ -11,6 +11,8 @@ edges match (both, the start, the end), does it cover most of the content. A can
 mean of the views' probabilities: one that is right on many counts ranks above one that one model
 likes. On held-out training folds this raised F1 from 0.658 (the first view alone) to 0.686, on
 polnear_dev from 0.673 to 0.694; a second-stage model over the views' scores did worse (0.665 on the same folds).
+The edge words and distances of features.py (`_words`, `_distance`) then took the folds to 0.692 and
+polnear_dev to 0.698.
 """
 
 from __future__ import annotations
