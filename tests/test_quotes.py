@@ -208,6 +208,21 @@ def test_object_extents_offered_to_the_model():
     assert ("dobj", "Pope Francis, who preaches a message of social justice") in spans
 
 
+def test_features_name_the_edge_words_and_how_far_the_cue_is():
+    from crosswire.quotes.candidates import generate
+
+    def clause(text):
+        (c,) = [c for c in generate(_parse(text)) if c.kind == "ccomp"]
+        assert text[c.start : c.end] == "that Moscow is prepared to talk"
+        return c.feats
+
+    near = clause("Sergei Lavrov said that Moscow is prepared to talk.")
+    far = clause("Sergei Lavrov said at a news conference on Tuesday that Moscow is prepared to talk.")
+    for feats in (near, far):
+        assert {"ccomp|fw=that", "ccomp|lw=talk", "ccomp|nw=.", "ccomp|cuesent=1", "srcent=PERSON"} <= set(feats)
+    assert "ccomp|pw=said" in near and "ccomp|pw=tuesday" in far
+    assert "ccomp|cuedist=1" in near and "ccomp|cuedist=7" in far
+
 def test_doc_info_agrees_with_spacy():
     from crosswire.quotes.features import DocInfo
 

@@ -187,6 +187,7 @@ def features(info: DocInfo, c: Candidate) -> dict[str, float]:
         _words(f, info, k, a, b)
         _distance(f, info, c, k, a, b)
     if c.source is not None:
+        # a person, an organisation ("the White House said") and a place are sources of different kinds
         f["srcent=" + (c.source.ent_type_ or "-")] = 1.0
     return f
 
