@@ -223,6 +223,7 @@ def test_features_name_the_edge_words_and_how_far_the_cue_is():
     assert "ccomp|pw=said" in near and "ccomp|pw=tuesday" in far
     assert "ccomp|cuedist=1" in near and "ccomp|cuedist=7" in far
 
+
 def test_doc_info_agrees_with_spacy():
     from crosswire.quotes.features import DocInfo
 
