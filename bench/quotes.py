@@ -76,14 +76,20 @@ def _ov(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0))
 
 
+def finds(g0: int, g1: int, p0: int, p1: int) -> bool:
+    """The issue's rule: prediction [p0, p1) finds gold content [g0, g1) when their overlap is at
+    least half of each. (The trainer labels candidates with it too.)"""
+    o = _ov(g0, g1, p0, p1)
+    return bool(o) and o >= 0.5 * (g1 - g0) and o >= 0.5 * (p1 - p0)
+
+
 def match(gold: list, preds: list) -> list[tuple[int, int]]:
     """One-to-one pairs (gold index, prediction index) meeting the half-and-half overlap rule."""
     pairs = []
     for gi, (g0, g1, _) in enumerate(gold):
         for pi, (p0, p1, _) in enumerate(preds):
-            o = _ov(g0, g1, p0, p1)
-            if o and o >= 0.5 * (g1 - g0) and o >= 0.5 * (p1 - p0):
-                pairs.append((o, gi, pi))
+            if finds(g0, g1, p0, p1):
+                pairs.append((_ov(g0, g1, p0, p1), gi, pi))
     used_g, used_p, out = set(), set(), []
     for _, gi, pi in sorted(pairs, reverse=True):
         if gi not in used_g and pi not in used_p:
@@ -234,7 +240,7 @@ def main() -> None:
     if args.command == "train":
         from quotes_train import train  # bench/quotes_train.py
 
-        train(load_rows("train"), parse_all, evaluate, gold_of)
+        train(load_rows("train"), parse_all, evaluate, gold_of, finds)
     else:
         score_split(args.split)
 

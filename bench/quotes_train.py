@@ -35,13 +35,9 @@ VIEWS = ("sourced", "found", "cue", "exact", "close", "start", "end")
 EDGE = 3  # characters an edge may be off and still count as the annotated one (a quote mark, a comma)
 
 
-def _half_overlap(c, g0: int, g1: int) -> bool:
-    o = overlap(g0, g1, c.start, c.end)
-    return bool(o) and o >= 0.5 * (g1 - g0) and o >= 0.5 * (c.end - c.start)
-
-
-def _labels(cands, gold, cues) -> dict[str, list[int]]:
-    """Per view, 1/0 for each candidate. `gold` as `quotes.gold_of`, `cues` the annotated cue spans."""
+def _labels(cands, gold, cues, finds) -> dict[str, list[int]]:
+    """Per view, 1/0 for each candidate. `gold` as `quotes.gold_of`, `cues` the annotated cue spans,
+    `finds` the benchmark's matching rule (`quotes.finds`)."""
     spans = [mention_span(c.source) if c.source is not None else None for c in cands]
 
     def sourced(pi, c):
@@ -50,7 +46,7 @@ def _labels(cands, gold, cues) -> dict[str, list[int]]:
         # (speaker accuracy 0.82 on held-out folds); as one view of seven it costs 0.04 (0.928 -> 0.884)
         sp = spans[pi]
         return any(
-            _half_overlap(c, g0, g1)
+            finds(g0, g1, c.start, c.end)
             and (not srcs or (sp and any(overlap(*sp, s0, s1) for s0, s1 in srcs)))
             for g0, g1, srcs in gold
         )
@@ -60,7 +56,7 @@ def _labels(cands, gold, cues) -> dict[str, list[int]]:
 
     tests = {
         "sourced": sourced,
-        "found": lambda pi, c: any(_half_overlap(c, g0, g1) for g0, g1, _ in gold),
+        "found": lambda pi, c: any(finds(g0, g1, c.start, c.end) for g0, g1, _ in gold),
         "cue": lambda pi, c: c.cue is not None and any(s0 <= c.cue.idx < s1 for s0, s1 in cues),
         "exact": lambda pi, c: any(abs(c.start - g0) <= EDGE and abs(c.end - g1) <= EDGE for g0, g1, _ in gold),
         "close": lambda pi, c: any(iou(c, g0, g1) >= 0.8 for g0, g1, _ in gold),
@@ -70,7 +66,7 @@ def _labels(cands, gold, cues) -> dict[str, list[int]]:
     return {v: [int(bool(tests[v](pi, c))) for pi, c in enumerate(cands)] for v in VIEWS}
 
 
-def train(rows, parse_all, evaluate, gold_of) -> None:
+def train(rows, parse_all, evaluate, gold_of, finds) -> None:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -86,7 +82,7 @@ def train(rows, parse_all, evaluate, gold_of) -> None:
     for row in rows:
         cs = cands[row["article"]]
         cues = [tuple(s) for a in row["attributions"] for c in a.get("cue", []) for s in c["spans"]]
-        for v, labels in _labels(cs, gold_of(row), cues).items():
+        for v, labels in _labels(cs, gold_of(row), cues, finds).items():
             ys[v].extend(labels)
         feats.extend(c.feats for c in cs)
         owner.extend([row["article"]] * len(cs))
