@@ -41,6 +41,9 @@ _TEASER = re.compile(
     |see\s+also|more|watch|listen|click\s+here|trending(?:\s+news)?|recommended|don'?t\s+miss|read\s+next|up\s+next
     |most\s+(?:read|popular|viewed)|further\s+reading|more\s+(?:from|on|stories|news)\b[^:]{0,40})\s*(?:[:|»›>]|\s+about\s*:)""",
 )
+# "Related 'Headline' Pt. 2: ..." with no colon after the marker: the quotation mark right after
+# "Related" is what tells a teaser from a sentence ("Related Companies said ...").
+_RELATED_QUOTED = re.compile(r"^[\W_]*(?:RELATED|Related)\s+['\"\u2018\u201c]")
 # Appeals to the reader. Strong phrases are furniture on their own; weak ones ("newsletter",
 # "subscribe", "cookies") only when the line also talks to the reader (you/your/our/us), because a news
 # sentence can mention a newsletter but does not address the reader.
@@ -205,7 +208,7 @@ def _is_furniture(line: str) -> bool:
         return True
     if len(line) <= 120 and (_WIDGET.match(line) or _FORM_MESSAGE.fullmatch(line)):
         return True
-    if len(line) <= _TEASER_MAX and _TEASER.match(line):
+    if len(line) <= _TEASER_MAX and (_TEASER.match(line) or _RELATED_QUOTED.match(line)):
         return True
     if len(line) <= 300 and line.startswith("[") and line.endswith("]"):
         return True  # "[Related headline]" links, "[h/t X, Photo: Y]"
