@@ -103,8 +103,12 @@ _READER = re.compile(
 # Credits: "Photo: X", "(Photo: X)", "Picture: Contributed", "Kevin Winter/Getty Images", "Sarah Tew/CNET".
 _CREDIT = re.compile(
     r"""(?ix)^[\W_]*(?:(?:file\s+)?(?:photo|photograph|picture|pic|image|video|graphic|illustration|credit|caption|source|h/t)s?(?:\s+(?:credit|copyright|caption|by))?\s*[:|]
+    |contribut(?:ing|ors?)\s*:
     |image\s+(?:copyright|caption)\b|(?:photo|picture|image)\s+by\s)""",
 )
+# A photo's credit and then its caption, one paragraph however long the caption runs:
+# "Image copyright Getty Images Image caption The foundation set up by ..."
+_BBC_CAPTION = re.compile(r"^[\W_]*image\s+copyright\b.{0,120}?\bimage\s+caption\b", re.IGNORECASE)
 _SLASH_CREDIT_END = re.compile(r"\([^()\n]{1,80}/\s*[A-Z][^()\n]{0,80}\)\.?\s*$")
 # Only short parenthesised credits or notes: "(AP Photo/Jane Doe) (Associated Press)", "(Reuters)",
 # "(SOUNDBITE OF ARCHIVED RECORDING)". Up to six words each: "(The company did not respond to a
@@ -118,7 +122,7 @@ _CUT_CAPTION = re.compile(
 _SLASH_CREDIT = re.compile(r"^[\w.'’ -]{2,40}/(?:[A-Z][\w.&'’ -]{1,30}|[A-Z]{2,10})$")
 # Wire and agency credits closing a story.
 _CONTRIBUTED = re.compile(
-    r"(?i)^[\w.,'’&() -]{2,120}\s+contributed\s+(?:to\s+)?(?:this\s+)?(?:report(?:ing)?|story|article)\b[^.]{0,80}\.?$"
+    r"(?i)^[\w.,'’&() -]{2,200}\s+contributed\s+(?:to\s+)?(?:this\s+)?(?:report(?:ing)?|story|article)(?:\s+(?:from|in|and|with)\b[^.]{0,80})?\.?$"
 )
 _REPORTING_BY = re.compile(
     r"(?i)^\(?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled)\s+by\b[^\n]{0,250}$"
@@ -226,6 +230,10 @@ def _is_furniture(line: str) -> bool:
             return True
         if re.search(r"(?i)\bread\s+more\s*$", line) and not line.endswith("."):
             return True  # "Headline | Author Read more" teaser
+    elif len(line) <= 300 and _CONTRIBUTED.match(line):
+        return True  # a long list of names: "CNN's A, B, C, ... and D contributed to this report."
+    if len(line) <= 600 and _BBC_CAPTION.match(line):
+        return True
     if len(line) <= 400 and _REPORTING_BY.match(line):
         return True
     if len(line) <= 300 and any(k in low[-200:] for k in _CAPTION_KEYS) and _CAPTION_CREDIT.search(line[-200:]):

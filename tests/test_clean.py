@@ -118,6 +118,11 @@ def test_standalone_furniture_lines_are_removed():
         "(Published in an arrangement with ANI)",
         "Reporting by Jane Doe; Editing by John Smith",
         "The Associated Press contributed to this report.",
+        "Contributing: Ben Mutzabaugh, USA TODAY; the Associated Press",
+        "CNN's Jo Shelley, Per Nyberg, Salma Abdelaziz, Jack Maddox, Hamdi Alkshali and Kareem Khadder and journalist"
+        " Mohamed Fadel Fahmy contributed to this report.",
+        "Image copyright Getty Images Image caption The bridge, seen here in 1990, carried 40,000 vehicles a day before"
+        " the cracks were found. Engineers from two firms inspected its piers in the weeks that followed.",
         "___",
         "Published on May 3, 2015",
     ]
@@ -136,6 +141,8 @@ def test_real_sentences_that_mention_furniture_words_are_kept():
         "More than 200 people attended the meeting, according to the organisers.",
         "Related charges against two other men were dropped last year.",
         "Related Companies said it would build 300 homes on the old depot site.",
+        "Contributing factors included the heavy rain and a blocked drain, the report said.",
+        "Volunteers from 14 towns contributed to this report on the state of the region's bridges, which took a year.",
         "Photographs taken at the scene show the collapsed roof.",
     ]
     text = "\n".join([LEAD, *keep, MORE])
