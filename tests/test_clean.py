@@ -121,6 +121,8 @@ def test_standalone_furniture_lines_are_removed():
         "Contributing: Ben Mutzabaugh, USA TODAY; the Associated Press",
         "CNN's Jo Shelley, Per Nyberg, Salma Abdelaziz, Jack Maddox, Hamdi Alkshali and Kareem Khadder and journalist"
         " Mohamed Fadel Fahmy contributed to this report.",
+        "Associated Press writers Anna Berg and Tom Hale in New York, Rosa Diaz in Miami Beach, Florida, and Lee Park"
+        " in Mexico City contributed to this report from their bureaus.",
         "Image copyright Getty Images Image caption The bridge, seen here in 1990, carried 40,000 vehicles a day before"
         " the cracks were found. Engineers from two firms inspected its piers in the weeks that followed.",
         "___",
