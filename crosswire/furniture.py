@@ -224,14 +224,15 @@ def _is_furniture(line: str) -> bool:
         if any(k in low for k in _WEAK_KEYS) and _WEAK_APPEAL.search(line) and _READER.search(line) and not _looks_quoted(line):
             return True
     if len(line) <= _CREDIT_MAX:
-        if _CREDIT.match(line) or _CONTRIBUTED.match(line) or _ARRANGEMENT.match(line):
+        if _CREDIT.match(line) or _ARRANGEMENT.match(line):
             return True
         if _SLASH_CREDIT.match(line) and not line.endswith("."):
             return True
         if re.search(r"(?i)\bread\s+more\s*$", line) and not line.endswith("."):
             return True  # "Headline | Author Read more" teaser
-    elif len(line) <= 300 and _CONTRIBUTED.match(line):
-        return True  # a long list of names: "CNN's A, B, C, ... and D contributed to this report."
+    # longer than other credits: a list of names, "CNN's A, B, C, ... and D contributed to this report."
+    if len(line) <= 300 and _CONTRIBUTED.match(line):
+        return True
     if len(line) <= 600 and _BBC_CAPTION.match(line):
         return True
     if len(line) <= 400 and _REPORTING_BY.match(line):

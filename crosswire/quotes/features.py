@@ -188,7 +188,7 @@ def features(info: DocInfo, c: Candidate) -> dict[str, float]:
         _distance(f, info, c, k, a, b)
     if c.source is not None:
         # a person, an organisation ("the White House said") and a place are sources of different kinds
-        f["srcent=" + (c.source.ent_type_ or "-")] = 1.0
+        f["srcent=" + (info.ent(c.source.i) or "-")] = 1.0
     return f
 
 
