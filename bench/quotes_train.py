@@ -66,9 +66,11 @@ def _labels(cands, gold, cues, finds) -> dict[str, list[int]]:
     return {v: [int(bool(tests[v](pi, c))) for pi, c in enumerate(cands)] for v in VIEWS}
 
 
-def train(rows, parse_all, evaluate, gold_of, finds) -> None:
+def dataset(rows, parse_all, gold_of, finds) -> dict:
+    """The training matrix: candidates of every article, their features (seen at least MIN_COUNT
+    times), each view's labels, and the article folds. Rows of an article annotated more than once
+    repeat, once per annotation."""
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
 
     t0 = time.time()
     texts = {r["article"]: r["text"] for r in rows}
@@ -99,31 +101,50 @@ def train(rows, parse_all, evaluate, gold_of, finds) -> None:
     y = {v: np.array(ys[v]) for v in VIEWS}
     folds = np.array([fold_of[a] for a in owner])
     print(f"rows {X.shape}, positives " + ", ".join(f"{v} {y[v].sum()}" for v in VIEWS), flush=True)
+    return {"docs": docs, "cands": cands, "arts": arts, "fold_of": fold_of, "owner": owner, "X": X, "y": y,
+            "folds": folds, "vec": vec}
 
-    def best_threshold(per_art):
-        best = (-1.0, None, None)
-        for th in THRESHOLDS:
-            preds = {}
-            for a in arts:
-                for c, s in zip(cands[a], per_art[a], strict=True):
-                    c.score = s
-                preds[a] = [
-                    (c.start, c.end, mention_span(c.source) if c.source is not None else None)
-                    for c in decode(cands[a], th)
-                ]
-            s = evaluate(rows, preds)
-            if s["F1"] > best[0]:
-                best = (s["F1"], th, s)
-        return best
+
+def predictions(cands, arts, per_art, threshold) -> dict[str, list]:
+    """What the filter keeps in each article when its candidates score `per_art` (article -> one score
+    per candidate), in the form `quotes.evaluate` reads."""
+    preds = {}
+    for a in arts:
+        for c, s in zip(cands[a], per_art[a], strict=True):
+            c.score = float(s)
+        preds[a] = [
+            (c.start, c.end, mention_span(c.source) if c.source is not None else None)
+            for c in decode(cands[a], threshold)
+        ]
+    return preds
+
+
+def best_threshold(rows, cands, arts, per_art, evaluate) -> tuple[float, float, dict]:
+    """(F1, threshold, scores) of the threshold in THRESHOLDS that decodes `per_art` best."""
+    best = (-1.0, None, None)
+    for th in THRESHOLDS:
+        s = evaluate(rows, predictions(cands, arts, per_art, th))
+        if s["F1"] > best[0]:
+            best = (s["F1"], th, s)
+    return best
+
+
+def train(rows, parse_all, evaluate, gold_of, finds) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    data = dataset(rows, parse_all, gold_of, finds)
+    cands, arts, owner = data["cands"], data["arts"], data["owner"]
+    X, y, folds, vec = data["X"], data["y"], data["folds"], data["vec"]
 
     best = (-1.0, None, None)
     for C in C_GRID:
-        views = {v: _fold_scores(X, y[v], folds, owner, cands, C, arts, fold_of) for v in VIEWS}
+        sizes = {a: len(cs) for a, cs in cands.items()}
+        views = {v: _fold_scores(X, y[v], folds, owner, sizes, C) for v in VIEWS}
         for v in VIEWS:
-            f1, th, s = best_threshold(views[v])
+            f1, th, s = best_threshold(rows, cands, arts, views[v], evaluate)
             print(f"C={C} view {v} alone: th={th} F1={f1:.3f} spk={s['speaker']:.3f}", flush=True)
         mean = {a: np.mean([views[v][a] for v in VIEWS], axis=0).tolist() for a in arts}
-        f1, th, s = best_threshold(mean)
+        f1, th, s = best_threshold(rows, cands, arts, mean, evaluate)
         print(f"C={C} mean of views: th={th} P={s['P']:.3f} R={s['R']:.3f} F1={f1:.3f} spk={s['speaker']:.3f}",
               flush=True)
         if f1 > best[0]:
@@ -159,7 +180,9 @@ def model_json(model: dict) -> str:
     return json.dumps(head, ensure_ascii=False)[:-1] + ',"weights":{\n' + ",\n".join(lines) + "\n}}\n"
 
 
-def _fold_scores(X, y, folds, owner, cands, C, arts, fold_of):
+def _fold_scores(X, y, folds, owner, sizes, C):
+    """Out-of-fold probabilities of one view, article -> one per candidate (`sizes`: candidates per
+    article)."""
     from sklearn.linear_model import LogisticRegression
 
     out: dict[str, list[float]] = {}
@@ -173,7 +196,7 @@ def _fold_scores(X, y, folds, owner, cands, C, arts, fold_of):
         i = 0
         while i < len(idx):
             a = owner[idx[i]]
-            n = len(cands[a])
+            n = sizes[a]
             if a not in out:
                 out[a] = [float(p) for p in prob[i : i + n]]
             i += n
