@@ -132,7 +132,7 @@ def main() -> None:
     views = qt.VIEWS
     sizes = {a: len(cs) for a, cs in cands.items()}
     oof = dict(zip(views, Parallel(n_jobs=2)(
-        delayed(qt._fold_scores)(X, y[v], folds, owner, sizes, C1) for v in views), strict=True))
+        delayed(qt.fold_scores)(X, y[v], folds, owner, sizes, C1) for v in views), strict=True))
     base = {a: np.mean([oof[v][a] for v in views], axis=0) for a in arts}
     f1_base, th_base, s_base = qt.best_threshold(rows, cands, arts, base, bq.evaluate)
     print(f"stage 1 out of fold: F1 {f1_base:.4f} at {th_base} [{time.time() - t_start:.0f}s]", flush=True)

@@ -136,10 +136,10 @@ def train(rows, parse_all, evaluate, gold_of, finds) -> None:
     cands, arts, owner = data["cands"], data["arts"], data["owner"]
     X, y, folds, vec = data["X"], data["y"], data["folds"], data["vec"]
 
+    sizes = {a: len(cs) for a, cs in cands.items()}
     best = (-1.0, None, None)
     for C in C_GRID:
-        sizes = {a: len(cs) for a, cs in cands.items()}
-        views = {v: _fold_scores(X, y[v], folds, owner, sizes, C) for v in VIEWS}
+        views = {v: fold_scores(X, y[v], folds, owner, sizes, C) for v in VIEWS}
         for v in VIEWS:
             f1, th, s = best_threshold(rows, cands, arts, views[v], evaluate)
             print(f"C={C} view {v} alone: th={th} F1={f1:.3f} spk={s['speaker']:.3f}", flush=True)
@@ -180,7 +180,7 @@ def model_json(model: dict) -> str:
     return json.dumps(head, ensure_ascii=False)[:-1] + ',"weights":{\n' + ",\n".join(lines) + "\n}}\n"
 
 
-def _fold_scores(X, y, folds, owner, sizes, C):
+def fold_scores(X, y, folds, owner, sizes, C):
     """Out-of-fold probabilities of one view, article -> one per candidate (`sizes`: candidates per
     article)."""
     from sklearn.linear_model import LogisticRegression
