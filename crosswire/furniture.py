@@ -121,8 +121,14 @@ _CUT_CAPTION = re.compile(
 )
 _SLASH_CREDIT = re.compile(r"^[\w.'’ -]{2,40}/(?:[A-Z][\w.&'’ -]{1,30}|[A-Z]{2,10})$")
 # Wire and agency credits closing a story.
+# A contributors line: names and places (a wire service separates places with semicolons), then
+# where they reported from, then at most a reporter's contact (e-mail, phone, web address).
+_CONTACT = r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+?|\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4})"
 _CONTRIBUTED = re.compile(
-    r"(?i)^[\w.,'’&() -]{2,200}\s+contributed\s+(?:to\s+)?(?:this\s+)?(?:report(?:ing)?|story|article)(?:\s+(?:from|in|and|with)\b[^.]{0,80})?\.?$"
+    r"(?i)^[\w.,;'’&() -]{2,600}\s+contributed\s+(?:to\s+)?(?:this\s+)?(?:report(?:ing)?|story|article)"
+    r"(?:\s+(?:from|in|and|with)\b[^.@/]{0,80}?)?"
+    rf"(?:\s*,?\s+(?:and\s+)?can\s+be\s+reached\s+at\s+{_CONTACT})?\.?"
+    rf"(?:\s+(?:or\s+)?{_CONTACT}\.?)*$"
 )
 _REPORTING_BY = re.compile(
     r"(?i)^\(?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled)\s+by\b[^\n]{0,250}$"
@@ -231,7 +237,7 @@ def _is_furniture(line: str) -> bool:
         if re.search(r"(?i)\bread\s+more\s*$", line) and not line.endswith("."):
             return True  # "Headline | Author Read more" teaser
     # longer than other credits: a list of names, "CNN's A, B, C, ... and D contributed to this report."
-    if len(line) <= 300 and _CONTRIBUTED.match(line):
+    if len(line) <= 700 and _CONTRIBUTED.match(line):
         return True
     if len(line) <= 600 and _BBC_CAPTION.match(line):
         return True

@@ -123,6 +123,10 @@ def test_standalone_furniture_lines_are_removed():
         " Mohamed Fadel Fahmy contributed to this report.",
         "Associated Press writers Anna Berg and Tom Hale in New York, Rosa Diaz in Miami Beach, Florida, and Lee Park"
         " in Mexico City contributed to this report from their bureaus.",
+        "Associated Press writers Ann Lowe in Dayton, Ohio; Bo Reyes in Tulsa, Okla.; Cy Hart in Boise, Idaho; Di Moss"
+        " in Reno, Nev.; Ed Vance in Fargo, N.D.; and Flo Grant in Helena, Mont., contributed to this report.",
+        "Reporter Gil Santos contributed to this report. gsantos@example.com or 555-014-2231",
+        "Hal Ortiz contributed to this report from Tulsa and can be reached at https://example.com/halortiz.",
         "Image copyright Getty Images Image caption The bridge, seen here in 1990, carried 40,000 vehicles a day before"
         " the cracks were found. Engineers from two firms inspected its piers in the weeks that followed.",
         "___",
