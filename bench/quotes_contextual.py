@@ -99,21 +99,15 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def _fit1(X, y):
+def _fit_stage2(Z, y):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=C1, solver="liblinear").fit(X, y)
-
-
-def _fit2(Z, y, Z_out=None):
-    """Stage 2 on rows Z; with Z_out, its probabilities there instead of the model."""
-    from sklearn.linear_model import LogisticRegression
-
-    clf = LogisticRegression(C=C2, max_iter=500).fit(Z, y)
-    return clf if Z_out is None else clf.predict_proba(Z_out)[:, 1]
+    return LogisticRegression(C=C2, max_iter=500).fit(Z, y)
 
 
 def main() -> None:
+    from functools import partial
+
     from joblib import Parallel, delayed
     from sklearn.decomposition import PCA
 
@@ -124,7 +118,7 @@ def main() -> None:
     t_start = time.time()
     rows = bq.load_rows("train")
     data = qt.dataset(rows, bq.parse_all, bq.gold_of, bq.finds)
-    cands, arts, fold_of, owner = data["cands"], data["arts"], data["fold_of"], data["owner"]
+    cands, arts, owner = data["cands"], data["arts"], data["owner"]
     X, y, folds = data["X"], data["y"], data["folds"]
     texts = {r["article"]: r["text"] for r in rows}
 
@@ -132,9 +126,10 @@ def main() -> None:
     views = qt.VIEWS
     sizes = {a: len(cs) for a, cs in cands.items()}
     oof = dict(zip(views, Parallel(n_jobs=2)(
-        delayed(qt.fold_scores)(X, y[v], folds, owner, sizes, C1) for v in views), strict=True))
+        delayed(qt.fold_scores)(X, y[v], folds, owner, sizes, partial(qt.fit_view, C=C1)) for v in views),
+        strict=True))
     base = {a: np.mean([oof[v][a] for v in views], axis=0) for a in arts}
-    f1_base, th_base, s_base = qt.best_threshold(rows, cands, arts, base, bq.evaluate)
+    f1_base, th_base, _ = qt.best_threshold(rows, cands, arts, base, bq.evaluate)
     print(f"stage 1 out of fold: F1 {f1_base:.4f} at {th_base} [{time.time() - t_start:.0f}s]", flush=True)
 
     # token vectors for every training article, reduced to DIMS components
@@ -162,27 +157,15 @@ def main() -> None:
         i += len(cands[a])
     Z = np.vstack(blocks)
 
-    first = {}
-    for j, a in enumerate(owner):
-        first.setdefault(a, j)
-    held = {k: [a for a in arts if fold_of[a] == k] for k in range(qt.FOLDS)}
-    index = {k: np.concatenate([np.arange(first[a], first[a] + len(cands[a])) for a in held[k]])
-             for k in range(qt.FOLDS)}
-    jobs = [(v, k) for v in views for k in range(qt.FOLDS)]
-    res = Parallel(n_jobs=2)(delayed(_fit2)(Z[folds != k], y[v][folds != k], Z[index[k]]) for v, k in jobs)
-    second: dict[str, dict[str, np.ndarray]] = {v: {} for v in views}
-    for (v, k), p in zip(jobs, res, strict=True):
-        at = 0
-        for a in held[k]:
-            second[v][a] = p[at : at + len(cands[a])]
-            at += len(cands[a])
+    second = dict(zip(views, Parallel(n_jobs=2)(
+        delayed(qt.fold_scores)(Z, y[v], folds, owner, sizes, _fit_stage2) for v in views), strict=True))
     mean2 = {a: np.mean([second[v][a] for v in views], axis=0) for a in arts}
-    f1_ctx, th_ctx, s_ctx = qt.best_threshold(rows, cands, arts, mean2, bq.evaluate)
+    f1_ctx, th_ctx, _ = qt.best_threshold(rows, cands, arts, mean2, bq.evaluate)
     print(f"stage 2 out of fold: F1 {f1_ctx:.4f} at {th_ctx} [{time.time() - t_start:.0f}s]", flush=True)
 
     # polnear_dev: both stages fitted on all training rows, thresholds from the folds
-    full1 = Parallel(n_jobs=2)(delayed(_fit1)(X, y[v]) for v in views)
-    full2 = Parallel(n_jobs=2)(delayed(_fit2)(Z, y[v]) for v in views)
+    full1 = Parallel(n_jobs=2)(delayed(qt.fit_view)(X, y[v], C1) for v in views)
+    full2 = Parallel(n_jobs=2)(delayed(_fit_stage2)(Z, y[v]) for v in views)
     drows = bq.load_rows("dev")
     dtexts = {r["article"]: r["text"] for r in drows}
     ddocs = bq.parse_all(dtexts)
@@ -198,7 +181,7 @@ def main() -> None:
         vecs = token_vectors(doc, text)
         cost32 += time.perf_counter() - t0
         t0 = time.perf_counter()
-        token_vectors(doc, text, bfloat16=True)
+        token_vectors(doc, text, bfloat16=True)  # timed only: the float32 vectors are the ones scored
         cost16 += time.perf_counter() - t0
         info = DocInfo(doc, quote_index(doc, find_quotes(text)), text)
         Za = np.hstack([_logit(p1), _slots(dcands[a], info.tokens, reduce(vecs))])

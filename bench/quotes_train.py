@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import time
+from functools import partial
 
 import numpy as np
 
@@ -129,9 +130,14 @@ def best_threshold(rows, cands, arts, per_art, evaluate) -> tuple[float, float, 
     return best
 
 
-def train(rows, parse_all, evaluate, gold_of, finds) -> None:
+def fit_view(X, y, C: float):
+    """One view's model: L2-regularised logistic regression at strength C."""
     from sklearn.linear_model import LogisticRegression
 
+    return LogisticRegression(C=C, solver="liblinear").fit(X, y)
+
+
+def train(rows, parse_all, evaluate, gold_of, finds) -> None:
     data = dataset(rows, parse_all, gold_of, finds)
     cands, arts, owner = data["cands"], data["arts"], data["owner"]
     X, y, folds, vec = data["X"], data["y"], data["folds"], data["vec"]
@@ -139,7 +145,7 @@ def train(rows, parse_all, evaluate, gold_of, finds) -> None:
     sizes = {a: len(cs) for a, cs in cands.items()}
     best = (-1.0, None, None)
     for C in C_GRID:
-        views = {v: fold_scores(X, y[v], folds, owner, sizes, C) for v in VIEWS}
+        views = {v: fold_scores(X, y[v], folds, owner, sizes, partial(fit_view, C=C)) for v in VIEWS}
         for v in VIEWS:
             f1, th, s = best_threshold(rows, cands, arts, views[v], evaluate)
             print(f"C={C} view {v} alone: th={th} F1={f1:.3f} spk={s['speaker']:.3f}", flush=True)
@@ -153,7 +159,7 @@ def train(rows, parse_all, evaluate, gold_of, finds) -> None:
     names = list(vec.get_feature_names_out())
     columns = []
     for v in VIEWS:
-        clf = LogisticRegression(C=C, solver="liblinear").fit(X, y[v])
+        clf = fit_view(X, y[v], C)
         w = clf.coef_[0].copy()
         w[names.index("bias")] += float(clf.intercept_[0])
         columns.append(w)
@@ -180,16 +186,14 @@ def model_json(model: dict) -> str:
     return json.dumps(head, ensure_ascii=False)[:-1] + ',"weights":{\n' + ",\n".join(lines) + "\n}}\n"
 
 
-def fold_scores(X, y, folds, owner, sizes, C):
+def fold_scores(X, y, folds, owner, sizes, fit):
     """Out-of-fold probabilities of one view, article -> one per candidate (`sizes`: candidates per
-    article)."""
-    from sklearn.linear_model import LogisticRegression
-
+    article; `fit(X, y)`: a fitted classifier, `fit_view` at some C for the shipped recipe)."""
     out: dict[str, list[float]] = {}
     owner = np.array(owner)
     for k in range(FOLDS):
         tr, te = folds != k, folds == k
-        clf = LogisticRegression(C=C, solver="liblinear").fit(X[tr], y[tr])
+        clf = fit(X[tr], y[tr])
         prob = clf.predict_proba(X[te])[:, 1]
         # rows of one article are contiguous and repeat for each annotation; take the first copy
         idx = np.flatnonzero(te)
