@@ -1,6 +1,7 @@
 """What contextual token vectors would add to the quote filter, and what they would cost.
 
-    python bench/quotes_contextual.py          # about 15 minutes on 2 cores
+    python bench/quotes_contextual.py              # about 15 minutes on 2 cores
+    python bench/quotes_contextual.py --layers 2   # the vectors of MiniLM's first two layers only
 
 The shipped filter (crosswire/quotes/model.py) reads sparse indicator features only. This bench asks
 whether all-MiniLM-L6-v2's contextual token vectors (the packaged sentence embedder, run over the
@@ -15,6 +16,8 @@ training tokens. Its score is the mean over the views, decoded as the shipped mo
 are cross-validated on the same folds; the decision threshold is chosen on the folds and applied
 unchanged to polnear_dev (never seen in fitting). Cost: the embedder's forward pass per dev article,
 in float32 and under bfloat16 autocast, next to crosswire's whole quote extraction (parse excluded).
+With --layers N the vectors are those of the first N of MiniLM's six layers, and the forward pass
+costs about N/6 of the full one.
 """
 
 from __future__ import annotations
@@ -45,14 +48,25 @@ def _chunks(doc) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def token_vectors(doc, text: str, bfloat16: bool = False) -> np.ndarray:
-    """One 384-d vector per spaCy token: the mean of MiniLM's last-layer states of its word pieces."""
-    import torch
+def encoder(layers: int) -> tuple:
+    """(transformer, tokenizer) of the packaged embedder, cut to its first `layers` layers (a copy:
+    the shared embedder is left whole)."""
+    import copy
 
     from crosswire.nlp import embedder
 
     st = embedder()
-    model, tok = st[0].auto_model.eval(), st.tokenizer
+    model = st[0].auto_model.eval()
+    if layers < len(model.encoder.layer):
+        model = copy.deepcopy(model)
+        model.encoder.layer = model.encoder.layer[:layers]
+    return model, st.tokenizer
+
+
+def token_vectors(doc, text: str, model, tok, bfloat16: bool = False) -> np.ndarray:
+    """One 384-d vector per spaCy token: the mean of the encoder's last-layer states of its word pieces."""
+    import torch
+
     starts = np.array([t.idx for t in doc], dtype=np.int64)
     ends = starts + np.array([len(t) for t in doc], dtype=np.int64)
     total = np.zeros((len(doc), 384), np.float32)
@@ -105,7 +119,8 @@ def _fit_stage2(Z, y):
     return LogisticRegression(C=C2, max_iter=500).fit(Z, y)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
     from functools import partial
 
     from joblib import Parallel, delayed
@@ -115,6 +130,10 @@ def main() -> None:
     from crosswire.quotes.features import DocInfo
     from crosswire.quotes.marks import find_quotes
 
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--layers", type=int, default=6, help="MiniLM layers the token vectors come from (1-6)")
+    args = ap.parse_args(argv)
+    model, tok = encoder(args.layers)
     t_start = time.time()
     rows = bq.load_rows("train")
     data = qt.dataset(rows, bq.parse_all, bq.gold_of, bq.finds)
@@ -134,7 +153,7 @@ def main() -> None:
 
     # token vectors for every training article, reduced to DIMS components
     t0 = time.time()
-    raw = {a: token_vectors(data["docs"][a], texts[a]) for a in arts}
+    raw = {a: token_vectors(data["docs"][a], texts[a], model, tok) for a in arts}
     print(f"token vectors: {len(arts)} training articles in {time.time() - t0:.0f}s", flush=True)
     sample = np.concatenate([v[::7] for v in raw.values()])
     pca = PCA(DIMS, random_state=0).fit(sample)
@@ -178,10 +197,10 @@ def main() -> None:
         p1 = np.stack([m.predict_proba(Xa)[:, 1] for m in full1], axis=1)
         d1[a] = p1.mean(axis=1)
         t0 = time.perf_counter()
-        vecs = token_vectors(doc, text)
+        vecs = token_vectors(doc, text, model, tok)
         cost32 += time.perf_counter() - t0
         t0 = time.perf_counter()
-        token_vectors(doc, text, bfloat16=True)  # timed only: the float32 vectors are the ones scored
+        token_vectors(doc, text, model, tok, bfloat16=True)  # timed only: the float32 vectors are the ones scored
         cost16 += time.perf_counter() - t0
         info = DocInfo(doc, quote_index(doc, find_quotes(text)), text)
         Za = np.hstack([_logit(p1), _slots(dcands[a], info.tokens, reduce(vecs))])
@@ -198,7 +217,7 @@ def main() -> None:
     extract = time.perf_counter() - t0
     n = len(darts)
     print(f"\npolnear_train folds ({len(arts)} articles) and polnear_dev ({n} articles); DIMS={DIMS}, "
-          f"C1={C1}, C2={C2}; {time.time() - t_start:.0f}s in all")
+          f"layers={args.layers}, C1={C1}, C2={C2}; {time.time() - t_start:.0f}s in all")
     print("| filter | folds F1 | dev P | dev R | dev F1 | dev speaker | extra ms/article |\n|---|---|---|---|---|---|---|")
     print(f"| sparse features (shipped recipe) | {f1_base:.4f} | {s1['P']:.3f} | {s1['R']:.3f} | {s1['F1']:.4f} "
           f"| {s1['speaker']:.3f} | 0 |")
