@@ -65,12 +65,12 @@ def encoder(layers: int) -> tuple:
 
 
 def token_vectors(doc, text: str, model, tok, bfloat16: bool = False) -> np.ndarray:
-    """One 384-d vector per spaCy token: the mean of the encoder's last-layer states of its word pieces."""
+    """One vector per spaCy token (the encoder's width, 384 for MiniLM): the mean of the encoder's last-layer states of its word pieces."""
     import torch
 
     starts = np.array([t.idx for t in doc], dtype=np.int64)
     ends = starts + np.array([len(t) for t in doc], dtype=np.int64)
-    total = np.zeros((len(doc), 384), np.float32)
+    total = np.zeros((len(doc), model.config.hidden_size), np.float32)
     count = np.zeros(len(doc), np.float32)
     chunks = _chunks(doc)
     for i in range(0, len(chunks), 16):
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     while i < len(owner):
         a = owner[i]
         blocks.append(np.hstack([np.stack([_logit(np.asarray(oof[v][a])) for v in views], axis=1), dense[a]]))
-        i += len(cands[a])
+        i += sizes[a]
     Z = np.vstack(blocks)
 
     second = dict(zip(views, Parallel(n_jobs=2)(
