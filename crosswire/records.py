@@ -101,6 +101,8 @@ class Quote:
     cue: str | None
     direct: bool
     same_as: tuple[int, ...] = ()
+    # where the cue ("said", "according to") stands in the article's cleaned text
+    cue_span: Span | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +115,7 @@ class Quote:
             "cue": self.cue,
             "direct": self.direct,
             "same_as": list(self.same_as),
+            "cue_span": self.cue_span.to_json() if self.cue_span else None,
         }
 
 
@@ -246,6 +249,7 @@ def story_from_json(data: dict[str, Any]) -> Story:
                 speaker_span=Span(**q["speaker_span"]) if q.get("speaker_span") else None,
                 text=q["text"], article=q["article"], start=q["start"], end=q["end"], cue=q.get("cue"),
                 direct=q["direct"], same_as=tuple(q.get("same_as", ())),
+                cue_span=Span(**q["cue_span"]) if q.get("cue_span") else None,
             )
             for q in data.get("quotes", [])
         ),

@@ -89,6 +89,8 @@ def test_spans_are_exact_and_no_boilerplate(seeds, seed_quotes):
         assert text[q.start : q.end] == q.text
         if q.speaker_span is not None:
             assert 0 <= q.speaker_span.start < q.speaker_span.end <= len(text)
+        if q.cue is not None:  # the cue's offsets slice the cue out of the same text
+            assert q.cue_span is not None and text[q.cue_span.start : q.cue_span.end] == q.cue
         for junk in GOLD["boilerplate"]["strings"]:
             assert junk.lower() not in q.text.lower()
 

@@ -8,8 +8,8 @@ import sys
 
 from conftest import SEEDS
 
-from crosswire.records import Entity, Quote
-from crosswire.report.quotes import same_statement, speaker_groups
+from crosswire.records import Entity, Quote, Span
+from crosswire.report.quotes import reader_text, same_statement, speaker_groups
 
 
 def _q(speaker, text, direct=False, same_as=()):
@@ -52,6 +52,36 @@ def test_same_statement_twins_are_listed_once():
     done: set[int] = set()
     assert same_statement(quotes, 0, done) == [0, 1]
     assert done == {0, 1}
+
+
+def _at(text, content, cue, direct=False):
+    start = text.index(content)
+    c0 = text.index(cue)
+    return Quote("Sergey Lavrov", None, content, "a1", start, start + len(content), cue, direct, (),
+                 Span(c0, c0 + len(cue)))
+
+
+def test_indirect_speech_is_shown_with_the_cue_that_introduces_it():
+    text = ("Sergey Lavrov briefed the media after talks in Washington. Lavrov said on Tuesday that trade "
+            "grew by 30%. Russia is hoping the feeling dissipates, Lavrov added. He called.\nThe ties matter.")
+    assert reader_text(_at(text, "the media after talks in Washington", "briefed"), text) == (
+        "briefed the media after talks in Washington")
+    # words between cue and content are the article's own, copied as they stand
+    assert reader_text(_at(text, "trade grew by 30%", "said"), text) == "said on Tuesday that trade grew by 30%"
+    # a cue after its content, or one across a sentence or paragraph break, is not glued on
+    assert reader_text(_at(text, "Russia is hoping the feeling dissipates", "added"), text) == (
+        "Russia is hoping the feeling dissipates")
+    assert reader_text(_at(text, "The ties matter", "called"), text) == "The ties matter"
+    # direct speech keeps its quotation marks and is not prefixed
+    assert reader_text(_at(text, "trade grew by 30%", "said", direct=True), text) == "\u201ctrade grew by 30%\u201d"
+    # a quotation over a paragraph break stays on one line of the list
+    two = "He said: \u201cWe differ.\n\nBut we talk.\u201d"
+    assert reader_text(_at(two, "We differ.\n\nBut we talk.", "said", direct=True), two) == (
+        "\u201cWe differ. But we talk.\u201d")
+    # offsets that do not slice this text (another article's, or none) leave the content alone
+    q = _at(text, "the media after talks in Washington", "briefed")
+    assert reader_text(q, "Another text altogether, much longer than the first one was when written down.") == q.text
+    assert reader_text(q, None) == q.text
 
 
 def test_seed_briefing_lists_each_speaker_once_per_story():

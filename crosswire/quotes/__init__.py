@@ -86,7 +86,8 @@ def _article_quotes(article: Article, doc: Any, threshold: float | None = None) 
         cue = text[c.cue_span[0] : c.cue_span[1]] if c.cue_span else None
         # a run of quotations split by their attribution ("A," he said. "B.") is direct speech too
         direct = c.direct or c.kind in ("quote_run", "quote_join")
-        out.append(Quote(speaker, span, text[c.start : c.end], article.id, c.start, c.end, cue, direct))
+        cue_span = Span(*c.cue_span) if c.cue_span else None
+        out.append(Quote(speaker, span, text[c.start : c.end], article.id, c.start, c.end, cue, direct, (), cue_span))
     return out, resolver.full
 
 

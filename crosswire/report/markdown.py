@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..records import Article, Briefing, Citation, Story, Storyline
 from .names import storyline_name_variants
-from .quotes import same_statement, speaker_groups
+from .quotes import reader_text, same_statement, speaker_groups
 
 
 def _outlet(article: Article) -> str:
@@ -65,7 +65,8 @@ def _story_markdown(story: Story, by_id: dict[str, Article], level: str) -> list
                 parts = []
                 for j in group:
                     q = story.quotes[j]
-                    text = f"\u201c{q.text}\u201d" if q.direct else q.text
+                    art = by_id.get(q.article)
+                    text = reader_text(q, art.text if art else None)
                     parts.append(f"{text} {sources.markers([Citation(q.article, q.start, q.end)])}")
                 suffix = " — *the same statement, worded differently*" if len(group) > 1 else ""
                 lines.append("  - " + " ≈ ".join(parts) + suffix)

@@ -9,17 +9,46 @@ the story's entities give them, so "Sergey Lavrov" and "Sergei Lavrov" are one s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..records import Entity, Quote
 
 # Fewer content words than this read as a fragment of an attribution, not a statement.
 MIN_WORDS = 3
+# At most this many characters between a cue and the indirect speech it introduces for the two to be
+# shown as one phrase: room for "said on Tuesday in a statement that", not for another clause.
+CUE_GAP = 60
+_BREAK = re.compile(r"[.!?\n]")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
 def shown(quote: Quote) -> bool:
     """Does a reader's list show this quote?"""
     return len(quote.text.split()) >= MIN_WORDS and (bool(quote.speaker) or quote.direct)
+
+
+def reader_text(quote: Quote, text: str | None) -> str:
+    """The quote as a reader's list shows it: direct speech in quotation marks; indirect speech with
+    the cue that introduces it ("briefed the media after talks", "asked Lavrov to support"), copied
+    from the article when the cue stands just before it, since the content alone ("the media after
+    talks") does not say what the speaker did. `text` is the article's cleaned text."""
+    if quote.direct:
+        return f"\u201c{_one_line(quote.text)}\u201d"
+    cue = quote.cue_span
+    if text is None or cue is None or not (0 <= cue.start < cue.end <= quote.start <= len(text)):
+        return _one_line(quote.text)
+    if text[quote.start : quote.end] != quote.text:
+        return _one_line(quote.text)  # not this article's text: never show words from elsewhere
+    gap = text[cue.end : quote.start]
+    if len(gap) > CUE_GAP or _BREAK.search(gap):
+        return _one_line(quote.text)
+    return _one_line(text[cue.start : quote.end])
+
+
+def _one_line(text: str) -> str:
+    # a quotation may run over a paragraph break; in a list item the break would end the item
+    return _LINE_BREAK.sub(" ", text)
 
 
 def canonical_speakers(entities: Sequence[Entity]) -> dict[str, str]:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlsplit
 
-from ..records import Article, Citation, Story, Storyline
+from ..records import Article, Citation, Quote, Story, Storyline
 from ..report.names import NameVariant
-from ..report.quotes import same_statement, speaker_groups
+from ..report.quotes import reader_text, same_statement, speaker_groups
 from ..segment import split_spans
 
 # A paragraph longer than this is cut down to the cited sentences and one sentence either side, so
@@ -213,6 +213,9 @@ class Sources:
         out = [s for c in citations if (s := self.snippet(c.article, c.start, c.end))]
         return sorted(out, key=lambda s: (s.number, s.start))
 
+    def article(self, article_id: str) -> Article | None:
+        return self._by_id.get(article_id)
+
     def snippet(self, article_id: str, start: int, end: int) -> Snippet | None:
         key = (article_id, start, end)
         if key in self.snippets:
@@ -249,7 +252,8 @@ def context_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 # -- parts of the story page ---------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class QuoteItem:
-    quotes: tuple[tuple[object, Snippet | None], ...]  # (Quote, its snippet); >1 = same statement
+    # (Quote, its snippet, the words shown: indirect speech with its cue); >1 = same statement
+    quotes: tuple[tuple[Quote, Snippet | None, str], ...]
 
 
 def quotes_by_speaker(story: Story, sources: Sources) -> list[tuple[str, list[QuoteItem]]]:
@@ -262,13 +266,17 @@ def quotes_by_speaker(story: Story, sources: Sources) -> list[tuple[str, list[Qu
             if i in listed:
                 continue
             group = same_statement(story.quotes, i, listed)
-            items.append(QuoteItem(tuple(
-                (story.quotes[j], sources.snippet(story.quotes[j].article, story.quotes[j].start, story.quotes[j].end))
-                for j in group
-            )))
+            items.append(QuoteItem(tuple(_quote_entry(story.quotes[j], sources) for j in group)))
         if items:
             out.append((speaker or "Speaker not identified", items))
     return out
+
+
+def _quote_entry(quote: Quote, sources: Sources) -> tuple[Quote, Snippet | None, str]:
+    article = sources.article(quote.article)
+    # the page's <q> marks direct speech itself; indirect speech is shown with the cue before it
+    shown = quote.text if quote.direct else reader_text(quote, article.text if article else None)
+    return quote, sources.snippet(quote.article, quote.start, quote.end), shown
 
 
 def claim_rows(story: Story, sources: Sources) -> list[dict]:
