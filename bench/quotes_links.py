@@ -16,7 +16,6 @@ linker took, which may have decided on another segment pair of the same two quot
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 from collections import Counter, defaultdict
@@ -25,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from cluster_data import news_cluster  # noqa: E402  (bench/cluster_data.py)
+
 from crosswire.clean import clean_article  # noqa: E402
 from crosswire.nlp import embed  # noqa: E402
 from crosswire.quotes import extract_quotes  # noqa: E402
@@ -32,19 +33,15 @@ from crosswire.quotes import link as L  # noqa: E402
 from crosswire.records import Article  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "giveme5w1h" / "news_cluster.jsonl"
-
 
 def events(n: int) -> list[list[Article]]:
     """The cleaned articles of the n largest gold events."""
+    arts, labels = news_cluster()
     by: dict[str, list[Article]] = defaultdict(list)
-    with open(DATA, encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            row = json.loads(line)
-            art = clean_article(Article(id=f"n{i}", text=row["text"], title=row.get("title"),
-                                        origin=row.get("source_domain")), Settings())
-            if isinstance(art, Article):
-                by[str(row["event_id"])].append(art)
+    for art, label in zip(arts, labels, strict=True):
+        cleaned = clean_article(art, Settings())
+        if isinstance(cleaned, Article):
+            by[label].append(cleaned)
     return [by[e] for e in sorted(by, key=lambda e: -len(by[e]))[:n]]
 
 
@@ -56,15 +53,17 @@ def links(quotes) -> list[dict]:
             if j < i:
                 continue
             best = None
-            for x in L._segments(quotes[i].text):
-                for y in L._segments(quotes[j].text):
-                    wx, wy = L._words(x), L._words(y)
-                    shared = len(wx & wy)
-                    if shared / min(len(wx), len(wy)) < L.CANDIDATE_OVERLAP:
+            sa, sb = L._segments(quotes[i].text), L._segments(quotes[j].text)
+            cosines = embed(sa) @ embed(sb).T if sa and sb else None
+            for x, seg_a in enumerate(sa):
+                for z, seg_b in enumerate(sb):
+                    wa, wb = L._words(seg_a), L._words(seg_b)
+                    shared = len(wa & wb)
+                    if shared / min(len(wa), len(wb)) < L.CANDIDATE_OVERLAP:
                         continue
-                    cos = float(embed([x])[0] @ embed([y])[0])
+                    cos = float(cosines[x, z])
                     if best is None or (cos, shared) > best[:2]:
-                        best = (cos, shared, shared / min(len(wx), len(wy)))
+                        best = (cos, shared, shared / min(len(wa), len(wb)))
             if best is None:
                 continue
             cos, shared, share = best
@@ -78,12 +77,16 @@ def links(quotes) -> list[dict]:
 
 def main() -> None:
     floor = L.MIN_SHARED_WORDS
-    found = {}
-    groups = events(20)
+    extracted = [extract_quotes(arts, Settings()) for arts in events(20)]
+    linked = {}
     for value in (0, floor):
         L.MIN_SHARED_WORDS = value
-        found[value] = [p for arts in groups for p in links(L.link_same_statements(extract_quotes(arts, Settings())))]
+        linked[value] = [L.link_same_statements(quotes) for quotes in extracted]
     L.MIN_SHARED_WORDS = floor
+    # Classified only after all linking: the embedder caches vectors per text, and the vectors `links`
+    # computes (in other batches) would otherwise be reused by the linker on a later event and could
+    # tip a pair on the threshold.
+    found = {value: [p for quotes in groups for p in links(quotes)] for value, groups in linked.items()}
     kept = {p["key"] for p in found[floor]}
     print(f"links without the floor: {dict(Counter(p['path'] for p in found[0]))}")
     print(f"links with MIN_SHARED_WORDS={floor}: {dict(Counter(p['path'] for p in found[floor]))}")
