@@ -277,6 +277,29 @@ def test_pronoun_prefers_main_clause_subject():
     assert qs and qs[0].speaker == "Mike Pompeo"
 
 
+def test_pronoun_after_a_described_subject_takes_the_description():
+    # the nearest sentence's subject is a role noun; the only name in that sentence is a city object
+    text = (
+        "U.S. Secretary of State Mike Pompeo and Russian Foreign Minister Sergey Lavrov met in Sochi. "
+        "The top U.S. diplomat warned Moscow to make peace with Kyiv. "
+        "He said the two sides disagree on Venezuela."
+    )
+    qs = [q for q in _quotes(text) if q.text.startswith("the two sides disagree")]
+    assert qs and qs[0].speaker == "Mike Pompeo"
+    assert text[qs[0].speaker_span.start : qs[0].speaker_span.end] == "He"
+
+
+def test_pronoun_after_an_unnamed_person_stays_unresolved():
+    # "a spokesman" introduces someone new: "he" is that spokesman, not the earlier named one
+    text = (
+        "Taliban spokesman Zabihullah Mujahid claimed the attack. "
+        "A spokesman for the German army in Potsdam said Afghan police responded quickly. "
+        "He said that soldiers from a nearby base also came to the scene."
+    )
+    qs = [q for q in _quotes(text) if q.text.startswith("that soldiers")]
+    assert qs and qs[0].speaker is None
+
+
 def test_decode_keeps_one_reading_per_cue():
     from crosswire.quotes.candidates import Candidate
     from crosswire.quotes.model import decode

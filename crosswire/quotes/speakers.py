@@ -42,6 +42,13 @@ _HE_SHE = {"he", "she", "him", "her"}
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
 # How far back (sentences) a pronoun looks for its antecedent; further back is a guess.
 _PRONOUN_WINDOW = 4
+# Nouns that describe one person without naming them; as a sentence's subject they can be what a
+# following "he"/"she" refers to.
+_PERSON_NOUNS = frozenset(
+    "man woman boy girl witness resident officer driver victim survivor father mother son daughter "
+    "wife husband brother sister friend neighbour neighbor owner worker student teacher doctor "
+    "lawyer attorney suspect gunman attacker passenger pilot customer employee".split()
+)
 
 
 def mention_kind(tok: Any) -> str:
@@ -207,32 +214,60 @@ class Resolver:
         return None
 
     def _pronoun(self, tok: Any) -> str | None:
+        """The nearest sentence (this one up to `tok`, then back) that refers to anyone decides: its
+        main clause's subject ("Pompeo said he came because Trump is committed. He said ..." is
+        Pompeo), else its last person mention. A main-clause subject that describes a person instead
+        of naming one counts as that person ("The top U.S. diplomat warned Moscow to make peace with
+        Kyiv. He said ..." is the diplomat, not Kyiv)."""
         sent_starts = self.sent_starts
-        cur = tok.sent.start
-        idx = sent_starts.index(cur)
-        lo = sent_starts[max(0, idx - _PRONOUN_WINDOW)]
-        window = [p for p in self.people if lo <= p.token < tok.i]
-        if not window:
-            return None
-        # nearest sentence holding any person; in it, the main clause's subject ("Pompeo said he
-        # came because Trump is committed. He said ..." is Pompeo), else the last mention
-        last_sent = self.doc[window[-1].token].sent.start
-        in_sent = [p for p in window if self.doc[p.token].sent.start == last_sent]
-        subjects = [p for p in in_sent if p.subject]
-        if subjects:
-            return min(subjects, key=lambda p: (p.depth, -p.token)).name
-        return in_sent[-1].name
+        idx = sent_starts.index(tok.sent.start)
+        for k in range(idx, max(-1, idx - _PRONOUN_WINDOW - 1), -1):
+            lo = sent_starts[k]
+            hi = min(tok.i, sent_starts[k + 1] if k + 1 < len(sent_starts) else len(self.doc))
+            people = [p for p in self.people if lo <= p.token < hi]
+            subjects = [(p.depth, -p.token, p.name) for p in people if p.subject]
+            subjects += self._described_subjects(lo, hi, {p.token for p in people})
+            if subjects:
+                return min(subjects, key=lambda x: x[:2])[2]
+            if people:
+                return people[-1].name
+        return None
+
+    def _described_subjects(self, lo: int, hi: int, named: set[int]) -> list[tuple[int, int, str | None]]:
+        """(depth, -token, name) of the subjects in tokens [lo, hi) that describe a person instead of
+        naming one: a role noun ("the Russian diplomat") or a person noun ("a witness"). The name is
+        None when the description does not resolve (an indefinite "a spokesman" introduces someone
+        new): such a subject is still the antecedent, so a pronoun after it stays unresolved rather
+        than jump to an earlier name. Subjects holding a name (`named`) are counted by the caller."""
+        out: list[tuple[int, int, str | None]] = []
+        for i in range(lo, hi):
+            t = self.doc[i]
+            # only the main clause's subject: "She said her mother gave her courage" is still about her
+            if t.dep_ not in ("nsubj", "nsubjpass") or t.head.dep_ != "ROOT" or t.tag_ not in ("NN", "NNP"):
+                continue
+            if self.quoted[i]:
+                continue
+            low = t.lower_
+            if not (low in _PERSON_NOUNS or any(low in g for g in _ROLE_GROUPS)):
+                continue
+            if any(x.i in named for x in t.subtree):  # "Ex-Facebook president Sean Parker"
+                continue
+            indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in t.children)
+            name = None if indefinite else self._role(t)
+            out.append((1, -i, name))
+        return out
 
     def _role(self, tok: Any) -> str | None:
         if tok.tag_ not in ("NN", "NNP") or any(c.dep_ == "poss" for c in tok.children):
             return None  # plural roles are groups; "his spokesman" is not "him"
-        words = {t.lower_ for t in tok.subtree if t.i <= tok.i and t.pos_ in ("ADJ", "PROPN", "NOUN")}
+        # "U.S." -> "us", as the demonym table spells it
+        words = {t.lower_.replace(".", "") for t in tok.subtree if t.i <= tok.i and t.pos_ in ("ADJ", "PROPN", "NOUN")}
         head = tok.lower_
         groups = [g for g in _ROLE_GROUPS if head in g]
         if not groups:
             return None
         nations = {_DEMONYMS[w] for w in words if w in _DEMONYMS}
-        best: dict[str, int] = {}
+        best: dict[str, tuple[int, int]] = {}
         for p in self.people:
             if p.token >= tok.i or not p.roles:
                 continue
@@ -241,7 +276,8 @@ class Resolver:
             p_nations = {_DEMONYMS[w] for w in p.roles if w in _DEMONYMS}
             if nations and p_nations and not nations <= p_nations:
                 continue
-            best[p.name] = len(nations & p_nations)
+            # the nationality first, then the other words of the role ("prime" in "the prime minister")
+            best[p.name] = (len(nations & p_nations), len((words - {head}) & p.roles))
         if not best:
             return None
         top = max(best.values())
