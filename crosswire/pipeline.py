@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import nlp, registry
-from .records import Article, Briefing, Failure, Quote, Sentence, Story, SummarySentence
+from .records import Article, Briefing, Failure, Quote, Sentence, Story, Storyline, SummarySentence
 from .settings import Settings
 
 Inputs = Iterable[str | Path]
@@ -229,6 +229,10 @@ def analyze_story(
         claims = registry.get("claims", settings.claim_finder)(articles, sentences, settings, docs=docs)
     with times.stage("timeline"):
         timeline = registry.get("timeline", settings.timeline_builder)(articles, sentences, settings, docs=docs)
+    if story.date is None:  # no publication date among its articles: the leads may still date it
+        from .timeline import lead_event_date
+
+        story = replace(story, date=lead_event_date(timeline, sentences))
     return replace(
         story,
         summary=summary,
@@ -266,9 +270,20 @@ def brief_articles(
         articles=tuple(articles),
         failures=tuple(failures),
         stories=tuple(done),
-        storylines=tuple(grouping.storylines),
+        storylines=tuple(_in_date_order(grouping.storylines, done)),
         meta={"stage_seconds": dict(times.seconds), "stages": settings.stage_names()},
     )
+
+
+def _in_date_order(storylines: Sequence[Storyline], stories: Sequence[Story]) -> list[Storyline]:
+    """Each storyline's stories in date order again, now that the analysis may have dated stories
+    that grouping could not; undated stories keep their order, after the dated ones."""
+    dates = {s.id: s.date for s in stories}
+    out = []
+    for line in storylines:
+        order = sorted(range(len(line.stories)), key=lambda i: (dates.get(line.stories[i]) or "9999", i))
+        out.append(replace(line, stories=tuple(line.stories[i] for i in order)))
+    return out
 
 
 def analyze_stories(

@@ -161,4 +161,40 @@ def _render(events: list[_Event]) -> list[TimelineEvent]:
     return out
 
 
-__all__ = ["build_timeline"]
+def lead_event_date(timeline: Sequence[TimelineEvent], sentences: Mapping[str, Sequence[Sentence]]) -> str | None:
+    """The day a story's main event happened, as its leads date it. Each article votes for the day of
+    the first of its lead sentences that the timeline dates to a day (none if that sentence gives two
+    days); the day with the most votes wins. None when no lead gives a day or two days tie: the text
+    does not decide.
+
+    Grouping dates a story from its headlines and leads against the publication dates; for articles
+    without one this reads the timeline, where an outlet's "Tuesday, 14 May" next to a year the
+    article mentions resolves, and other outlets' "on Tuesday" about the same event joined it.
+    """
+    index = {(s.article, s.start): s.index for sents in sentences.values() for s in sents}
+    days: dict[str, dict[int, set[str]]] = {}  # article -> lead sentence index -> days it states
+    for event in timeline:
+        if event.date is None or len(event.date) != 10:
+            continue
+        for c in event.citations:
+            at = index.get((c.article, c.start), _LEAD)
+            if at < _LEAD:
+                days.setdefault(c.article, {}).setdefault(at, set()).add(event.date)
+    votes: dict[str, int] = {}
+    for by_sentence in days.values():
+        first = by_sentence[min(by_sentence)]
+        if len(first) == 1:
+            day = next(iter(first))
+            votes[day] = votes.get(day, 0) + 1
+    if not votes:
+        return None
+    ranked = sorted(votes.values(), reverse=True)
+    if len(ranked) > 1 and ranked[0] == ranked[1]:
+        return None
+    return max(votes, key=votes.__getitem__)
+
+
+_LEAD = 3  # sentences of an article that state its main event
+
+
+__all__ = ["build_timeline", "lead_event_date"]

@@ -45,6 +45,17 @@ def test_brief_json_honours_the_contract(seeds_json):
             assert texts[first["article"]][first["start"]:first["end"]] == sent["text"]
 
 
+def test_brief_dates_a_story_from_its_leads_and_orders_the_storyline(seeds_json):
+    # The seeds carry no publication date, so grouping dates no story; the brief reads the Sochi
+    # story's leads ("Tuesday, 14 May" beside the years the article mentions). The Washington talks
+    # are only "yesterday" and "on Tuesday": no day is guessed for them.
+    by_articles = {tuple(sorted(a[:3] for a in s["articles"])): s for s in seeds_json["stories"]}
+    sochi, washington = by_articles[("001", "003", "004")], by_articles[("000", "002")]
+    assert sochi["date"] == "2019-05-14" and washington["date"] is None
+    (line,) = seeds_json["storylines"]
+    assert line["stories"] == [sochi["id"], washington["id"]]  # dated first, in date order
+
+
 def test_brief_seeds_pass_the_shared_gold_check(tmp_path):
     """The project's own acceptance check: contract + gold stories + no boilerplate."""
     proc = subprocess.run(
@@ -61,6 +72,12 @@ def test_brief_markdown_has_titles_markers_and_sources():
     assert "[1]" in md and "**Sources**" in md
     assert md.count("### ") + md.count("\n## ") >= 2
     assert "\x1b[" not in md, "terminal control codes leaked into stdout"
+    # A story's header names its day as a reader says it, and outlets without a name by their source
+    # number, never by a file id; so do the columns of the agree-and-differ table.
+    assert "**Tuesday 14 May 2019 · Sochi · " in md
+    headers = [line for line in md.splitlines() if line.startswith(("**Tuesday", "**Washington", "| claim |"))]
+    assert len(headers) == 4 and not any("_" in line for line in headers), headers
+    assert "| claim | PTI | [1] | [3] | status |" in md
 
 
 def test_exit_codes_and_failures(tmp_path):

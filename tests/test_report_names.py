@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from crosswire.compare.entities import same_name
 from crosswire.records import Briefing, Entity, Story, Storyline
 from crosswire.report import briefing_json, briefing_markdown
@@ -35,6 +37,15 @@ def test_a_spelling_only_another_story_uses_is_listed_once_for_the_storyline():
     assert "Names across these stories: Juan Guaido / Juan Guiado: one person (Juan Guaido)" in briefing_markdown(briefing)
     (line,) = briefing_json(briefing)["storylines"]
     assert line["name_variants"] == [variant.to_json()] and line["stories"] == ["s1", "s2", "s3"]
+
+
+def test_a_tie_between_spellings_does_not_depend_on_story_order():
+    # one article each: the counts cannot tell the misspelling, so the order of the stories (which
+    # dating them can change) must not pick the name either
+    one, other = _story("s1", _person("Juan Guaido")), _story("s2", _person("Juan Guiado"))
+    assert storyline_name_variants([one, other]) == [
+        replace(v, stories=("s1", "s2")) for v in storyline_name_variants([other, one])
+    ]
 
 
 def test_a_lone_story_has_no_storyline_variants():

@@ -13,7 +13,7 @@ from crosswire.dates import find_dates, reference_date, resolve
 from crosswire.records import Article
 from crosswire.segment import split_article
 from crosswire.settings import Settings
-from crosswire.timeline import build_timeline
+from crosswire.timeline import build_timeline, lead_event_date
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS, GOLD, DATA = SHARED / "seeds", SHARED / "gold" / "seeds.json", SHARED / "data"
@@ -139,3 +139,32 @@ def test_unresolved_kept_with_expression():
         (None, False, "on Tuesday"),
         (None, False, "next month"),
     ]
+
+
+def test_lead_event_date_is_the_day_most_leads_give(seed_timeline):
+    arts, sentences, events = seed_timeline
+    sochi = {"001", "003", "004"}
+    story_events = build_timeline([a for a in arts if a.id in sochi], sentences, Settings())
+    # 003's lead dates the talks "Tuesday, 14 May" (the year from the years it mentions); 001 and
+    # 004 say "Tuesday" in their leads, the same event
+    assert lead_event_date(story_events, sentences) == "2019-05-14"
+    washington = [a for a in arts if a.id in {"000", "002"}]
+    # "yesterday" and "on Tuesday" with nothing to anchor them: no day, and none is guessed
+    assert lead_event_date(build_timeline(washington, sentences, Settings()), sentences) is None
+
+
+def test_lead_event_date_needs_a_lead_and_a_clear_winner():
+    first = Article("a", "Ministers met on 3 March 2020 in Oslo. Earlier, on 1 February 2020, aides had met.")
+    late = Article("b", "Ministers met in Oslo. Aides talked. Journalists waited. On 1 February 2020 aides had met.")
+    other = Article("c", "Aides met on 1 February 2020 in Oslo. Ministers met on 3 March 2020.")
+    both = Article("d", "Ministers met on 3 March 2020, after aides met on 1 February 2020.")
+    cases = (
+        ([first], "2020-03-03"),  # an article's first dated lead sentence is its event's day
+        ([late], None),  # a day given only past the lead is background
+        ([first, other], None),  # one vote each: the text does not decide
+        ([first, other, Article("e", first.text)], "2020-03-03"),
+        ([both], None),  # two days in one sentence: no vote
+    )
+    for arts, expected in cases:
+        sentences = {a.id: split_article(a) for a in arts}
+        assert lead_event_date(build_timeline(arts, sentences, Settings()), sentences) == expected, arts

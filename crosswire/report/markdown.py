@@ -3,6 +3,7 @@ said what, where outlets agree and differ, the timeline, and a numbered source l
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from ..records import Article, Briefing, Citation, Story, Storyline
@@ -36,13 +37,32 @@ class _Sources:
         nums = sorted({self.number[c.article] for c in citations if c.article in self.number})
         return "".join(f"[{n}]" for n in nums)
 
+    def outlet(self, article: Article) -> str:
+        """The outlet's name, or the article's source number when its outlet is unknown (an id like
+        `001_c2465f9aa2e9395f` tells a reader nothing the source list does not)."""
+        return article.source or f"[{self.number[article.id]}]"
+
+    def outlets(self) -> list[str]:
+        """The story's outlets: named ones alphabetically, then unnamed articles by number."""
+        named = sorted({a.source for a in self.order if a.source})
+        return named + [self.outlet(a) for a in self.order if not a.source]
+
+
+def _reader_date(iso: str) -> str:
+    """ "2019-05-14" -> "Tuesday 14 May 2019"; coarser dates ("2019-05", "2019") as they are."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
 
 def _story_markdown(story: Story, by_id: dict[str, Article], level: str) -> list[str]:
     sources = _Sources(story, by_id)
     arts = sources.order
-    outlets = sorted({_outlet(a) for a in arts})
+    outlets = sources.outlets()
     lines = [f"{level} {story.title}"]
-    facts = [x for x in (story.date, story.place) if x]
+    facts = [x for x in (_reader_date(story.date) if story.date else None, story.place) if x]
     span = _date_range(arts)
     if span and span not in facts:
         facts.append(f"published {span}")
@@ -76,8 +96,8 @@ def _story_markdown(story: Story, by_id: dict[str, Article], level: str) -> list
         header = "| claim | " + " | ".join(outlets) + " | status |"
         lines += [header, "|---|" + "---|" * len(outlets) + "---|"]
         for claim in story.claims:
-            support = {_outlet(by_id[c.article]) for c in claim.support if c.article in by_id}
-            dispute = {_outlet(by_id[c.article]) for c in claim.dispute if c.article in by_id}
+            support = {sources.outlet(by_id[c.article]) for c in claim.support if c.article in sources.number}
+            dispute = {sources.outlet(by_id[c.article]) for c in claim.dispute if c.article in sources.number}
             cells = ["✗" if o in dispute else ("✓" if o in support else "") for o in outlets]
             status = f"**{claim.status}**" if claim.status == "disputed" else claim.status
             text = f"**{_escape(claim.text)}**" if claim.status == "disputed" else _escape(claim.text)

@@ -47,7 +47,9 @@ def storyline_name_variants(stories: Sequence[Story]) -> list[NameVariant]:
                 home["stories"].append(story.id)
     out = []
     for g in groups:
-        spellings = sorted(g["spellings"], key=lambda s: -g["spellings"][s])
+        # the most used spelling first; a tie is broken by the spelling itself, so the name given does
+        # not depend on which story is listed first (dating a story can reorder its storyline)
+        spellings = sorted(g["spellings"], key=lambda s: (-g["spellings"][s], s))
         # one spelling per variant: "Sergei Lavrov" and "SERGEI LAVROV" are not two spellings
         seen, variants = set(), []
         for s in spellings:
