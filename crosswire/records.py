@@ -103,6 +103,8 @@ class Quote:
     same_as: tuple[int, ...] = ()
     # where the cue ("said", "according to") stands in the article's cleaned text
     cue_span: Span | None = None
+    # the cue is an act of saying (or the quote is direct): see quotes/acts.py
+    statement: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,6 +118,7 @@ class Quote:
             "direct": self.direct,
             "same_as": list(self.same_as),
             "cue_span": self.cue_span.to_json() if self.cue_span else None,
+            "statement": self.statement,
         }
 
 
@@ -233,6 +236,18 @@ def _citations(items: list[dict[str, Any]]) -> tuple[Citation, ...]:
     return tuple(Citation(c["article"], c["start"], c["end"]) for c in items)
 
 
+def quote_from_json(q: dict[str, Any]) -> Quote:
+    """A Quote from its JSON form (fields added later default when absent)."""
+    return Quote(
+        speaker=q["speaker"],
+        speaker_span=Span(**q["speaker_span"]) if q.get("speaker_span") else None,
+        text=q["text"], article=q["article"], start=q["start"], end=q["end"], cue=q.get("cue"),
+        direct=q["direct"], same_as=tuple(q.get("same_as", ())),
+        cue_span=Span(**q["cue_span"]) if q.get("cue_span") else None,
+        statement=q.get("statement", True),
+    )
+
+
 def story_from_json(data: dict[str, Any]) -> Story:
     """Rebuild a Story from its `to_json()` form (used to read cached analyses back)."""
     return Story(
@@ -243,16 +258,7 @@ def story_from_json(data: dict[str, Any]) -> Story:
         place=data.get("place"),
         storyline=data.get("storyline"),
         summary=tuple(SummarySentence(s["text"], _citations(s["citations"])) for s in data.get("summary", [])),
-        quotes=tuple(
-            Quote(
-                speaker=q["speaker"],
-                speaker_span=Span(**q["speaker_span"]) if q.get("speaker_span") else None,
-                text=q["text"], article=q["article"], start=q["start"], end=q["end"], cue=q.get("cue"),
-                direct=q["direct"], same_as=tuple(q.get("same_as", ())),
-                cue_span=Span(**q["cue_span"]) if q.get("cue_span") else None,
-            )
-            for q in data.get("quotes", [])
-        ),
+        quotes=tuple(quote_from_json(q) for q in data.get("quotes", [])),
         entities=tuple(Entity(e["name"], e["type"], tuple(e["aliases"]), tuple(e["articles"])) for e in data.get("entities", [])),
         claims=tuple(
             Claim(c["text"], c["status"], _citations(c["support"]), _citations(c.get("dispute", [])), c.get("note"))

@@ -153,6 +153,14 @@ def test_quotes_command(tmp_path):
     for q in out["quotes"]:
         assert text[q["start"]:q["end"]] == q["text"]
     assert any(q["speaker"] and "Lavrov" in q["speaker"] for q in out["quotes"])
+    assert all(isinstance(q["statement"], bool) for q in out["quotes"])
+    # The Markdown lists the statements as a briefing does: indirect speech with its cue, one line each
+    md = run("quotes", str(SEEDS / "001_c2465f9aa2e9395f.txt"), "--format", "md", check=True).stdout
+    items = [line for line in md.splitlines() if line.startswith("  - ")]
+    assert "  - said the strained ties \u201cnot only hinder our security" in md
+    assert items and all(line.rstrip().endswith("[1]") for line in items)  # no item cut by a line break
+    hidden = [q["text"] for q in out["quotes"] if not q["statement"]]
+    assert hidden and not any(t in md for t in hidden), hidden  # "expected to visit ..." is not a statement
 
 
 def test_brief_does_not_depend_on_the_hash_seed():

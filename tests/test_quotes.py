@@ -300,6 +300,34 @@ def test_pronoun_after_an_unnamed_person_stays_unresolved():
     assert qs and qs[0].speaker is None
 
 
+def test_statements_are_told_from_other_attributions():
+    text = (
+        "Secretary of State Mike Pompeo and Foreign Minister Sergei Lavrov met in Sochi on Tuesday. "
+        "Pompeo and Lavrov agreed to work to normalize strained relations between their countries. "
+        "Asked whether the missile display was timed to coincide with the visit, Kremlin spokesman "
+        "Dmitry Peskov insisted that it was a routine visit and not a message to anyone. "
+        "Pompeo said that the United States wants a better relationship with Russia. "
+        "\u201cWe have differences, but we need not be adversaries,\u201d he said."
+    )
+    flags = {(q.cue, q.text.split()[0]): q.statement for q in _quotes(text)}
+    assert flags == {
+        ("agreed", "to"): False,  # an act, not words
+        ("Asked", "whether"): False,  # the question put to Peskov, not his words
+        ("insisted", "that"): True,
+        ("said", "that"): True,
+        ("said", "We"): True,  # direct speech
+    }
+
+
+def test_passive_cue_quotes_what_was_said_to_the_source():
+    from crosswire.nlp import parse
+    from crosswire.quotes.acts import is_statement
+
+    doc = next(parse(["The player was accused of stealing blankets. Lavrov accused Washington of meddling."]))
+    passive, active = (t for t in doc if t.lower_ == "accused")
+    assert not is_statement(passive, direct=False) and is_statement(active, direct=False)
+
+
 def test_decode_keeps_one_reading_per_cue():
     from crosswire.quotes.candidates import Candidate
     from crosswire.quotes.model import decode

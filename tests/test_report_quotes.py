@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 from conftest import SEEDS
 
@@ -25,6 +26,15 @@ def test_fragments_and_unattributed_indirect_text_are_not_listed():
     ]
     groups = speaker_groups(quotes)
     assert groups == [("Mike Pompeo", [3]), (None, [2])]
+
+
+def test_attributions_that_are_not_statements_are_not_listed():
+    acts = [
+        _q("Mike Pompeo", "the Iranian regime to behave like a normal country"),
+        replace(_q("Mike Pompeo", "to work to normalize strained relations"), cue="agreed", statement=False),
+        replace(_q("Vladimir Putin", "to visit a military facility in the south"), cue="expected", statement=False),
+    ]
+    assert speaker_groups(acts) == [("Mike Pompeo", [0])]
 
 
 def test_speakers_are_grouped_under_their_entity_name():

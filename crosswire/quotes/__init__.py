@@ -66,6 +66,7 @@ def quotes_from_doc(article: Article, doc: Any, threshold: float | None = None) 
 
 
 def _article_quotes(article: Article, doc: Any, threshold: float | None = None) -> tuple[list[Quote], dict]:
+    from .acts import is_statement
     from .candidates import generate, quote_index
     from .marks import find_quotes
     from .model import decode, load_model, score
@@ -87,7 +88,10 @@ def _article_quotes(article: Article, doc: Any, threshold: float | None = None) 
         # a run of quotations split by their attribution ("A," he said. "B.") is direct speech too
         direct = c.direct or c.kind in ("quote_run", "quote_join")
         cue_span = Span(*c.cue_span) if c.cue_span else None
-        out.append(Quote(speaker, span, text[c.start : c.end], article.id, c.start, c.end, cue, direct, (), cue_span))
+        out.append(
+            Quote(speaker, span, text[c.start : c.end], article.id, c.start, c.end, cue, direct, (), cue_span,
+                  is_statement(c.cue, direct))
+        )
     return out, resolver.full
 
 

@@ -24,8 +24,9 @@ _LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
 def shown(quote: Quote) -> bool:
-    """Does a reader's list show this quote?"""
-    return len(quote.text.split()) >= MIN_WORDS and (bool(quote.speaker) or quote.direct)
+    """Does a reader's list show this quote? Statements only: "agreed to work", "expected to visit"
+    are attributions of acts and plans, which the summary and the JSON carry."""
+    return quote.statement and len(quote.text.split()) >= MIN_WORDS and (bool(quote.speaker) or quote.direct)
 
 
 def reader_text(quote: Quote, text: str | None) -> str:

@@ -59,16 +59,23 @@ def summary_markdown(result: dict[str, Any]) -> str:
 
 
 def quotes_markdown(result: dict[str, Any]) -> str:
-    """A `quotes` result as Markdown, grouped by speaker."""
+    """A `quotes` result as Markdown: the statements grouped by speaker, shown as a briefing shows
+    them (indirect speech with its cue), and a source list. Renderings of one statement are not
+    joined here: without stories, the same speaker's words on two occasions can look alike."""
+    from ..records import quote_from_json
+    from .quotes import reader_text, speaker_groups
+
     numbers = {a["id"]: i for i, a in enumerate(result["articles"], 1)}
-    by_speaker: dict[str, list[dict[str, Any]]] = {}
-    for q in result["quotes"]:
-        by_speaker.setdefault(q["speaker"] or "(speaker not identified)", []).append(q)
+    texts = {a["id"]: a.get("text") for a in result["articles"]}
+    quotes = [quote_from_json(q) for q in result["quotes"]]
     out = ["# Who said what", ""]
-    for speaker, items in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        out.append(f"- **{speaker}**")
-        for q in items:
-            text = f"\u201c{q['text']}\u201d" if q["direct"] else q["text"]
-            cite = Citation(q["article"], q["start"], q["end"]).to_json()
-            out.append(f"  - {text} {_markers(numbers, [cite])}")
+    for speaker, idxs in speaker_groups(quotes):
+        out.append(f"- **{speaker or '(speaker not identified)'}**")
+        for i in idxs:
+            q = quotes[i]
+            cite = Citation(q.article, q.start, q.end).to_json()
+            out.append(f"  - {reader_text(q, texts.get(q.article))} {_markers(numbers, [cite])}")
+    out += ["", "**Sources**", ""]
+    out += [f"{numbers[a['id']]}. {a.get('source') or a['id']}" + (f" · *{a['title']}*" if a.get("title") else "")
+            for a in result["articles"]]
     return "\n".join(out) + "\n"
