@@ -10,7 +10,8 @@ from dataclasses import replace
 from conftest import SEEDS
 
 from crosswire.records import Entity, Quote, Span
-from crosswire.report.quotes import reader_text, same_statement, speaker_groups
+from crosswire.report import briefing_markdown
+from crosswire.report.quotes import reader_text, same_statement, speaker_groups, wordings
 
 
 def _q(speaker, text, direct=False, same_as=()):
@@ -69,6 +70,30 @@ def _at(text, content, cue, direct=False):
     c0 = text.index(cue)
     return Quote("Sergey Lavrov", None, content, "a1", start, start + len(content), cue, direct, (),
                  Span(c0, c0 + len(cue)))
+
+
+def test_word_for_word_copies_are_one_wording_with_all_their_sources():
+    from crosswire.records import Article, Briefing, Story
+
+    said = "\u201cWe take pride in bringing people together,\u201d Freed said."
+    copies = [said, said.replace("\u201c", '"').replace("\u201d", '"'), "We are proud to bring people together."]
+    arts = tuple(Article(f"a{i}", t, source=f"outlet{i}.com") for i, t in enumerate(copies))
+    twins = [(1, 2), (0, 2), (0, 1)]
+    quotes = tuple(
+        Quote("Joshua Freed", None, a.text, a.id, 0, len(a.text), "said", True, twins[i]) for i, a in enumerate(arts)
+    )
+    assert [(text, used) for text, used in wordings(quotes, [0, 1, 2], lambda q: q.text)] == [
+        (copies[0], [0, 1]),  # curly and straight quotation marks: one wording
+        (copies[2], [2]),
+    ]
+    story = Story("s", "Apology", tuple(a.id for a in arts), quotes=quotes)
+    md = briefing_markdown(Briefing(arts, (), (story,), ()))
+    item = next(line for line in md.splitlines() if line.startswith("  - "))
+    assert item.count("We take pride") == 1 and "[1][2] \u2248 " in item and item.endswith("worded differently*")
+    alike = replace(story, quotes=quotes[:2], articles=story.articles[:2])
+    md = briefing_markdown(Briefing(arts[:2], (), (alike,), ()))
+    item = next(line for line in md.splitlines() if line.startswith("  - "))
+    assert item.count("We take pride") == 1 and "[1][2]" in item and "worded differently" not in item
 
 
 def test_indirect_speech_is_shown_with_the_cue_that_introduces_it():

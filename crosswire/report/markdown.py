@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ..records import Article, Briefing, Citation, Story, Storyline
 from .names import storyline_name_variants
-from .quotes import reader_text, same_statement, speaker_groups
+from .quotes import reader_text, same_statement, speaker_groups, wordings
 
 
 def _outlet(article: Article) -> str:
@@ -82,13 +82,16 @@ def _story_markdown(story: Story, by_id: dict[str, Article], level: str) -> list
                 if i in listed:
                     continue
                 group = same_statement(story.quotes, i, listed)
-                parts = []
-                for j in group:
-                    q = story.quotes[j]
+
+                def shown(q):
                     art = by_id.get(q.article)
-                    text = reader_text(q, art.text if art else None)
-                    parts.append(f"{text} {sources.markers([Citation(q.article, q.start, q.end)])}")
-                suffix = " — *the same statement, worded differently*" if len(group) > 1 else ""
+                    return reader_text(q, art.text if art else None)
+
+                parts = []
+                for text, used in wordings(story.quotes, group, shown):
+                    cites = [Citation(story.quotes[j].article, story.quotes[j].start, story.quotes[j].end) for j in used]
+                    parts.append(f"{text} {sources.markers(cites)}")
+                suffix = " — *the same statement, worded differently*" if len(parts) > 1 else ""
                 lines.append("  - " + " ≈ ".join(parts) + suffix)
         lines.append("")
     if story.claims:

@@ -10,7 +10,7 @@ the story's entities give them, so "Sergey Lavrov" and "Sergei Lavrov" are one s
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..records import Entity, Quote
 
@@ -97,3 +97,19 @@ def same_statement(quotes: Sequence[Quote], i: int, done: set[int]) -> list[int]
     group = list(dict.fromkeys(group))
     done.update(group)
     return group
+
+
+_QUOTE_MARKS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2013": "-", "\u2014": "-"})
+
+
+def wordings(quotes: Sequence[Quote], group: Sequence[int], shown: Callable[[Quote], str]) -> list[tuple[str, list[int]]]:
+    """The distinct wordings of one statement (`group`: same-statement quotes), each with the quotes
+    that use it, in first-seen order. Wire copy that several outlets print word for word is one
+    wording with several sources, not five identical lines; curly or straight quotation marks,
+    dashes, case and spacing do not make a new wording."""
+    out: dict[str, tuple[str, list[int]]] = {}
+    for j in group:
+        text = shown(quotes[j])
+        key = " ".join(text.translate(_QUOTE_MARKS).lower().split()).strip(" ,.\"'")
+        out.setdefault(key, (text, []))[1].append(j)
+    return list(out.values())

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..records import Article, Citation, Quote, Story, Storyline
 from ..report.names import NameVariant
-from ..report.quotes import reader_text, same_statement, speaker_groups
+from ..report.quotes import reader_text, same_statement, speaker_groups, wordings
 from ..segment import split_spans
 
 # A paragraph longer than this is cut down to the cited sentences and one sentence either side, so
@@ -252,8 +252,9 @@ def context_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 # -- parts of the story page ---------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class QuoteItem:
-    # (Quote, its snippet, the words shown: indirect speech with its cue); >1 = same statement
-    quotes: tuple[tuple[Quote, Snippet | None, str], ...]
+    # (the first Quote of a wording, the snippets of every quote using it, the words shown: indirect
+    # speech with its cue); more than one wording = the same statement, worded differently
+    quotes: tuple[tuple[Quote, tuple[Snippet, ...], str], ...]
 
 
 def quotes_by_speaker(story: Story, sources: Sources) -> list[tuple[str, list[QuoteItem]]]:
@@ -266,17 +267,23 @@ def quotes_by_speaker(story: Story, sources: Sources) -> list[tuple[str, list[Qu
             if i in listed:
                 continue
             group = same_statement(story.quotes, i, listed)
-            items.append(QuoteItem(tuple(_quote_entry(story.quotes[j], sources) for j in group)))
+            entries = []
+            for text, used in wordings(story.quotes, group, lambda q: _shown(q, sources)):
+                first = story.quotes[used[0]]
+                snips = (sources.snippet(story.quotes[j].article, story.quotes[j].start, story.quotes[j].end) for j in used)
+                entries.append((first, tuple(x for x in snips if x is not None), text))
+            items.append(QuoteItem(tuple(entries)))
         if items:
             out.append((speaker or "Speaker not identified", items))
     return out
 
 
-def _quote_entry(quote: Quote, sources: Sources) -> tuple[Quote, Snippet | None, str]:
-    article = sources.article(quote.article)
+def _shown(quote: Quote, sources: Sources) -> str:
     # the page's <q> marks direct speech itself; indirect speech is shown with the cue before it
-    shown = quote.text if quote.direct else reader_text(quote, article.text if article else None)
-    return quote, sources.snippet(quote.article, quote.start, quote.end), shown
+    if quote.direct:
+        return quote.text
+    article = sources.article(quote.article)
+    return reader_text(quote, article.text if article else None)
 
 
 def claim_rows(story: Story, sources: Sources) -> list[dict]:
