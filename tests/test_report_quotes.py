@@ -54,6 +54,17 @@ def test_speakers_are_grouped_under_their_entity_name():
     assert groups == {"Sergei Lavrov": [0, 1], "Donald Trump": [2], "Mike Pompeo": [3]}
 
 
+def test_spellings_that_differ_in_dashes_dots_or_case_are_one_speaker():
+    quotes = [
+        _q("Erie Times-News", "reports that the bill was more than $284 billion"),
+        _q("Erie Times News", "reports that the amount was corrected quickly"),
+        _q("US Army", "said the base is closed"),
+        _q("U.S. Army", "said the base will reopen"),
+        _q("Erie Times", "reports that the family was relieved"),  # another name, not a spelling
+    ]
+    assert speaker_groups(quotes) == [("Erie Times-News", [0, 1]), ("US Army", [2, 3]), ("Erie Times", [4])]
+
+
 def test_same_statement_twins_are_listed_once():
     quotes = [
         _q("Mike Pompeo", "Trump is committed to improving this relationship", same_as=[1, 2]),

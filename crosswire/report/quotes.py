@@ -21,6 +21,7 @@ MIN_WORDS = 3
 CUE_GAP = 60
 _BREAK = re.compile(r"[.!?\n]")
 _LINE_BREAK = re.compile(r"\s*\n\s*")
+_NAME_DASH = re.compile(r"[-\u2010-\u2014]")
 
 
 def shown(quote: Quote) -> bool:
@@ -67,9 +68,13 @@ def speaker_groups(quotes: Sequence[Quote], entities: Sequence[Entity] = ()) -> 
     """(speaker or None, indices of its shown quotes): most quoted first, the unidentified last."""
     names = canonical_speakers(entities)
     groups: dict[str | None, list[int]] = {}
+    spelled: dict[str, str] = {}  # a name without case, dashes or dots -> the first spelling met
     for i, q in enumerate(quotes):
         if shown(q):
             speaker = _canonical(q.speaker, names) if q.speaker else None
+            if speaker is not None:  # "Erie Times-News" and "Erie Times News" are one speaker
+                key = " ".join(_NAME_DASH.sub(" ", speaker).replace(".", "").lower().split())
+                speaker = spelled.setdefault(key, speaker)
             groups.setdefault(speaker, []).append(i)
     return sorted(groups.items(), key=lambda kv: (kv[0] is None, -len(kv[1]), kv[0] or ""))
 
