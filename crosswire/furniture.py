@@ -381,6 +381,10 @@ def cut_inline(para: str) -> tuple[str, list[str], str | None]:
             cut.append(m.group(0).strip())
             para = (para[: m.start()] + para[m.end() :]).strip()
     if "skip" in low:
+        if len(_PLAYER_CONTROLS.findall(para)) >= 2:
+            # a video carousel: each clip's controls, title, length ("| 0:38"), blurb and "2 of 41"
+            cut.append(para)
+            return "", cut, source
         m = _PLAYER_CONTROLS.match(para)
         if m:
             cut.append(m.group(0).strip())

@@ -104,7 +104,9 @@ def _merge(events: list[_Event]) -> list[_Event]:
     order = np.argsort(-sim[i_idx, j_idx], kind="stable")
     for i, j in zip(i_idx[order].tolist(), j_idx[order].tolist(), strict=True):
         a, b = events[i], events[j]
-        if a.mentions[0][0].article == b.mentions[0][0].article:
+        # within one article only a repeat: the same clause with the same date (a paragraph printed
+        # twice, an embedded post's signature line); other events of one article stay apart
+        if a.mentions[0][0].article == b.mentions[0][0].article and not (a.date == b.date and _same_words(a.text, b.text)):
             continue
         ri, rj = find(i), find(j)
         if ri == rj:

@@ -250,6 +250,17 @@ def test_video_player_labels_glued_before_a_paragraph_are_cut():
     assert "CLOSE Skip in Skip x Embed x Share" in a.removed
 
 
+def test_a_video_carousel_paragraph_is_cut_whole():
+    controls = "Skip in Skip x Embed x Share CLOSE WHAT YOU NEED TO KNOW ABOUT THE BRIDGE"
+    carousel = (
+        f"{controls} Bridge closes for repairs | 1:02 The city shut the bridge on Monday. AP 1 of 12 "
+        f"{controls} Mayor says it will reopen | 0:48 The mayor said the work would take a month. Newsy 2 of 12"
+    )
+    a = clean(f"{LEAD}\n{carousel}\n{MORE}")
+    assert a.text == f"{LEAD}\n{MORE}"
+    assert carousel in a.removed
+
+
 def test_glued_related_link_is_cut_at_the_glue_point():
     text = (
         LEAD + "\nAlso on example.net Mayor says bridge will reopen by summer despite delaysThe engineers "

@@ -168,3 +168,18 @@ def test_lead_event_date_needs_a_lead_and_a_clear_winner():
     for arts, expected in cases:
         sentences = {a.id: split_article(a) for a in arts}
         assert lead_event_date(build_timeline(arts, sentences, Settings()), sentences) == expected, arts
+
+
+def test_a_paragraph_printed_twice_is_one_event():
+    text = (
+        "SpaceX said last week it had delayed the launch until 2018.\n"
+        "The rocket will carry a car.\n"
+        "SpaceX said last week it had delayed the launch until 2018.\n"
+        "The company also expects to fly astronauts in 2018."
+    )
+    art = Article("a", text, published="2017-12-27")
+    events = build_timeline([art], {"a": split_article(art)}, Settings())
+    repeated = [e for e in events if e.text.startswith("SpaceX said") and e.date == "2018"]
+    assert len(repeated) == 1 and len(repeated[0].citations) == 2
+    # another event of the same article in the same year stays its own entry
+    assert [e for e in events if e.date == "2018" and e.text.startswith("The company also expects")]
