@@ -264,6 +264,15 @@ _LINK_LABEL_MAX = 6
 # A quoted post: "Heartbroken. — A Name (@handle) June 20, 2017", "@handle: my battery died".
 # A lone handle is the byline of the post above it ("@someone."), kept with it.
 _POST = re.compile(r"[—–-]\s*[^()\n]{1,60}\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$|^@\w+:\s+\S|^[—–-]?\s*@\w+\W{0,2}$")
+# The signature a quoted post ends with, split off as a sentence of its own.
+_POST_SIGNATURE = re.compile(r"^\W{0,3}[—–-]\s*[^()\n]{1,60}\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$")
+
+
+def is_post_signature(sentence: str) -> bool:
+    """True for "— Elon Musk (@elonmusk) December 2, 2017" alone: who posted the text above, not a fact."""
+    return "(@" in sentence and bool(_POST_SIGNATURE.match(sentence))
+
+
 # An author's contact line: "Contact Jane Doe at 555-0100.", "Jane Doe can be reached at jdoe@example.com".
 _CONTACT = re.compile(
     r"(?i)^(?:contact\s+[\w.'’ -]{2,40}\s+at\s+\S+|[\w.'’ -]{2,40}\s+can\s+be\s+reached\s+at\s+\S+)"

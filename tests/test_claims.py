@@ -116,6 +116,22 @@ def test_one_outlet_never_corroborates_itself():
     assert [c.status for c in claims][:1] == ["corroborated"]
 
 
+def test_an_embedded_posts_signature_is_not_a_claim():
+    post = (
+        "Falcon Heavy to launch next month from Apollo 11 pad at the Cape. Will have double thrust of "
+        "next largest rocket. \u2014 Elon Musk (@elonmusk) December 2, 2017"
+    )
+    arts = [
+        Article("a", f"SpaceX plans its largest launch yet from Florida.\n{post}", source="a.com"),
+        Article("b", f"The billionaire announced the launch on Twitter.\n{post}", source="b.com"),
+    ]
+    sentences = {a.id: split_article(a) for a in arts}
+    assert any("(@elonmusk)" in s.text for s in sentences["a"])  # the signature is a sentence of its own
+    claims = find_claims(arts, sentences, Settings())
+    assert claims and not any("(@elonmusk)" in c.text for c in claims)
+    assert any(c.status == "corroborated" and "double thrust" in c.text for c in claims)
+
+
 def test_same_precise_figure_aligns_a_restatement():
     # Two outlets' own words for one settlement: few shared words, the same sum.
     a = Article("a", "Texas will pay $3.4 million to Dan and Fran Keller, who were wrongly imprisoned for two "

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..furniture import is_post_signature
 from ..records import Article, Citation, Claim, Sentence
 from . import numbers, salience
 from .align import terms, tfidf_from_terms
@@ -87,7 +88,7 @@ def _embedding_budget(settings: Any, n_articles: int) -> int:
 
 def _claimable(s: Sentence) -> bool:
     words = len(s.text.split())
-    return MIN_WORDS <= words <= MAX_WORDS and not s.text.endswith("?")
+    return MIN_WORDS <= words <= MAX_WORDS and not s.text.endswith("?") and not is_post_signature(s.text)
 
 
 def _narrative(s: Sentence) -> bool:
