@@ -300,6 +300,23 @@ def test_pronoun_after_an_unnamed_person_stays_unresolved():
     assert qs and qs[0].speaker is None
 
 
+def test_a_person_described_by_nationality_is_not_named_by_it():
+    text = (
+        "Elon Musk plans to launch his car on the new rocket. "
+        "The 46-year-old South African said that the payload will stay in deep space for a billion years. "
+        "The Russians said that the launch was a stunt."
+    )
+    by_text = {q.text.split()[2]: q.speaker for q in _quotes(text) if q.text.startswith("that")}
+    assert by_text == {"payload": None, "launch": "Russians"}  # a group may speak as one; a person is no "South African"
+
+
+def test_relative_pronoun_after_an_apposition_is_the_named_person():
+    text = "Police closed the promenade. Paul Delane, an American who said that he had seen the truck speed up, ran."
+    qs = [q for q in _quotes(text) if q.text.startswith("that he had seen")]
+    assert qs and qs[0].speaker == "Paul Delane"  # not "American"
+    assert text[qs[0].speaker_span.start : qs[0].speaker_span.end] == "who"
+
+
 def test_statements_are_told_from_other_attributions():
     text = (
         "Secretary of State Mike Pompeo and Foreign Minister Sergei Lavrov met in Sochi on Tuesday. "

@@ -190,7 +190,10 @@ class Resolver:
     def resolve(self, tok: Any) -> str | None:
         """The full name `tok`'s mention refers to, or None when the text does not make it clear."""
         if tok.tag_ in ("WP", "WDT") and tok.head.dep_ in ("relcl", "acl") and tok.head.head.i != tok.head.i:
-            return self.resolve(tok.head.head)  # "Pompeo, who said ..." is Pompeo
+            target = tok.head.head  # "Pompeo, who said ..." is Pompeo
+            if target.dep_ == "appos" and target.head.pos_ == "PROPN":
+                target = target.head  # "Paul Delane, an American who witnessed ..." is Paul Delane
+            return self.resolve(target)
         kind = mention_kind(tok)
         if kind == "he":
             return self._pronoun(tok)
@@ -203,6 +206,8 @@ class Resolver:
         for c in tok.children:  # "his spokesman Dmitry Peskov", "the F.B.I. director, James Comey"
             if c.dep_ == "appos" and c.pos_ == "PROPN":
                 return self.resolve(c)
+        if kind == "norp" and tok.tag_ == "NNP" and any(c.dep_ == "det" for c in tok.children):
+            return None  # "the 46-year-old South African": one person described, not a group named
         if kind in ("org", "gpe", "norp"):
             ent = entity_of(tok)
             if ent is None:
