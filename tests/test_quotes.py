@@ -317,6 +317,21 @@ def test_relative_pronoun_after_an_apposition_is_the_named_person():
     assert text[qs[0].speaker_span.start : qs[0].speaker_span.end] == "who"
 
 
+def test_a_joint_statement_names_every_speaker_or_none():
+    text = (
+        "Russian Foreign Minister Sergei Lavrov met Secretary of State Mike Pompeo in Sochi. "
+        "Pompeo and Lavrov said that the talks would go on. "
+        "Moscow and Washington's top diplomats said on Tuesday that they were ready to improve ties. "
+        "Britain, France and Germany said that the deal must be saved."
+    )
+    speakers = {q.text.split()[2]: q.speaker for q in _quotes(text) if q.text.startswith("that")}
+    assert speakers == {
+        "talks": "Mike Pompeo and Sergei Lavrov",  # not Pompeo alone
+        "were": None,  # "top diplomats" names nobody, so neither is named
+        "deal": "Britain, France and Germany",
+    }, speakers
+
+
 def test_statements_are_told_from_other_attributions():
     text = (
         "Secretary of State Mike Pompeo and Foreign Minister Sergei Lavrov met in Sochi on Tuesday. "

@@ -52,6 +52,8 @@ def test_speakers_are_grouped_under_their_entity_name():
     ]
     groups = dict(speaker_groups(quotes, entities))
     assert groups == {"Sergei Lavrov": [0, 1], "Donald Trump": [2], "Mike Pompeo": [3]}
+    joint = _q("Mike Pompeo and Sergei Lavrov", "the talks would go on next month")
+    assert dict(speaker_groups([*quotes, joint], entities))["Mike Pompeo and Sergei Lavrov"] == [4]
 
 
 def test_spellings_that_differ_in_dashes_dots_or_case_are_one_speaker():

@@ -194,6 +194,17 @@ class Resolver:
             if target.dep_ == "appos" and target.head.pos_ == "PROPN":
                 target = target.head  # "Paul Delane, an American who witnessed ..." is Paul Delane
             return self.resolve(target)
+        joint = [c for c in tok.conjuncts if c.i > tok.i] if tok.dep_ != "conj" else []
+        if joint:
+            # "Pompeo and Lavrov said": a joint statement is both names'; if one of them is not
+            # clear ("Moscow and Washington's top diplomats"), nobody is named
+            names = [self._resolve_one(t) for t in (tok, *joint)]
+            if any(n is None for n in names) or len(set(names)) < len(names):
+                return None
+            return ", ".join(names[:-1]) + " and " + names[-1]
+        return self._resolve_one(tok)
+
+    def _resolve_one(self, tok: Any) -> str | None:
         kind = mention_kind(tok)
         if kind == "he":
             return self._pronoun(tok)

@@ -87,6 +87,8 @@ def _canonical(speaker: str, names: dict[str, str]) -> str:
     low = speaker.lower()
     if low in names:
         return names[low]
+    if " and " in low:  # a joint statement ("Mike Pompeo and Sergei Lavrov") is neither alone
+        return speaker
     surname = low.split()[-1]
     for alias, name in names.items():
         if " " in alias and low.endswith(" " + alias):  # a title before the name: "U.S. President Donald Trump"
