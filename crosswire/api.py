@@ -301,4 +301,4 @@ def stored_story(store: Store, story_id: str, settings: Settings, words: int | N
 
 
 # Bump when any per-story stage changes what it produces, so cached analyses are recomputed.
-ANALYSIS_VERSION = "7"  # 6: quotes carry cue_span; 7: pronouns after a described subject, quotes carry statement, repeated timeline clauses merged
+ANALYSIS_VERSION = "7"  # 6: quotes carry cue_span; 7: pronouns after a described subject, quotes carry statement, repeated timeline clauses merged, joint speakers, speaker_role

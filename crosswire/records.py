@@ -105,6 +105,8 @@ class Quote:
     cue_span: Span | None = None
     # the cue is an act of saying (or the quote is direct): see quotes/acts.py
     statement: bool = True
+    # how the article introduces the speaker ("Kremlin spokesman"), when it does
+    speaker_role: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -119,6 +121,7 @@ class Quote:
             "same_as": list(self.same_as),
             "cue_span": self.cue_span.to_json() if self.cue_span else None,
             "statement": self.statement,
+            "speaker_role": self.speaker_role,
         }
 
 
@@ -245,6 +248,7 @@ def quote_from_json(q: dict[str, Any]) -> Quote:
         direct=q["direct"], same_as=tuple(q.get("same_as", ())),
         cue_span=Span(**q["cue_span"]) if q.get("cue_span") else None,
         statement=q.get("statement", True),
+        speaker_role=q.get("speaker_role"),
     )
 
 

@@ -332,6 +332,22 @@ def test_a_joint_statement_names_every_speaker_or_none():
     }, speakers
 
 
+def test_speaker_role_is_how_the_article_introduces_the_speaker():
+    text = (
+        "Kremlin spokesman Dmitry Peskov said that the visit was routine. "
+        "Mark Durbin, a spokesman for the utility, said that the bill was wrong. "
+        "Memphis Hustle guard Marquis Teague said that he had done nothing wrong. "
+        "U.S. President Donald Trump said that he would meet Putin."
+    )
+    roles = {q.speaker: q.speaker_role for q in _quotes(text)}
+    assert roles == {
+        "Dmitry Peskov": "Kremlin spokesman",
+        "Mark Durbin": "spokesman for the utility",
+        "Marquis Teague": None,  # "guard" is not an office or a profession on the list: no guess
+        "Donald Trump": "U.S. President",  # the nationality is the role's, not the name's
+    }, roles
+
+
 def test_statements_are_told_from_other_attributions():
     text = (
         "Secretary of State Mike Pompeo and Foreign Minister Sergei Lavrov met in Sochi on Tuesday. "

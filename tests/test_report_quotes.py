@@ -11,7 +11,7 @@ from conftest import SEEDS
 
 from crosswire.records import Entity, Quote, Span
 from crosswire.report import briefing_markdown
-from crosswire.report.quotes import reader_text, same_statement, speaker_groups, wordings
+from crosswire.report.quotes import reader_text, same_statement, speaker_groups, speaker_role, wordings
 
 
 def _q(speaker, text, direct=False, same_as=()):
@@ -65,6 +65,23 @@ def test_spellings_that_differ_in_dashes_dots_or_case_are_one_speaker():
         _q("Erie Times", "reports that the family was relieved"),  # another name, not a spelling
     ]
     assert speaker_groups(quotes) == [("Erie Times-News", [0, 1]), ("US Army", [2, 3]), ("Erie Times", [4])]
+
+
+def test_a_speaker_is_listed_with_the_role_most_of_their_quotes_give():
+    from crosswire.records import Article, Briefing, Story
+
+    quotes = tuple(
+        replace(_q("Dmitry Peskov", text), speaker_role=role)
+        for text, role in (
+            ("the visit was routine and sent no message", "spokesman"),
+            ("Washington had not requested a meeting", "Kremlin spokesman"),
+            ("the pressure campaign would only drive Tehran into a corner", "Kremlin spokesman"),
+        )
+    )
+    assert speaker_role(quotes, [0, 1, 2]) == "Kremlin spokesman" and speaker_role(quotes, [0]) == "spokesman"
+    story = Story("s", "Talks", ("a1",), quotes=quotes)
+    md = briefing_markdown(Briefing((Article("a1", "x" * 80),), (), (story,), ()))
+    assert "- **Dmitry Peskov** (Kremlin spokesman)" in md
 
 
 def test_same_statement_twins_are_listed_once():

@@ -90,7 +90,7 @@ def _article_quotes(article: Article, doc: Any, threshold: float | None = None) 
         cue_span = Span(*c.cue_span) if c.cue_span else None
         out.append(
             Quote(speaker, span, text[c.start : c.end], article.id, c.start, c.end, cue, direct, (), cue_span,
-                  is_statement(c.cue, direct))
+                  is_statement(c.cue, direct), resolver.role_of.get(speaker) if speaker else None)
         )
     return out, resolver.full
 

@@ -20,6 +20,9 @@ _TITLES = {
     "rep", "gov", "governor", "judge", "prime", "foreign", "general", "gen", "pope", "king", "queen",
     "prince", "chancellor", "mayor", "director", "chairman", "ambassador", "vice", "former", "state",
     "speaker", "leader", "deputy", "justice", "sheriff", "spokesman", "spokeswoman", "fm",
+    # the department before an office: "Defense Secretary Jim Mattis", "Interior Minister X"
+    "defense", "defence", "interior", "finance", "health", "education", "energy", "treasury",
+    "commerce", "homeland", "labor", "labour", "trade", "transport", "agriculture",
 }  # fmt: skip
 # Role nouns that can name the same office in different words; a general, topic-free lexicon.
 _ROLE_GROUPS = [
@@ -160,6 +163,8 @@ class Resolver:
         self.surnames = surnames
         self.sent_starts = [s.start for s in doc.sents]
         self.people: list[_Person] = []
+        # full name -> how the article first introduces that person ("Kremlin spokesman")
+        self.role_of: dict[str, str] = {}
         for i, words in runs:
             name = " ".join(words) if len(words) >= 2 else self.surname(doc[i].text, i) or doc[i].text
             if name and not quoted[i]:
@@ -169,6 +174,10 @@ class Resolver:
                 )
                 first = i - len(words) + 1
                 self.people.append(_Person(i, name, subject, frozenset(_roles(doc, first, i)), self._depth(i)))
+                if len(words) >= 2 and name not in self.role_of:
+                    role = role_phrase(doc, first, i)
+                    if role:
+                        self.role_of[name] = role
 
     def _depth(self, i: int) -> int:
         """Steps from token i up to its sentence's root (at most 50)."""
@@ -312,11 +321,48 @@ def _propn_run(doc: Any, last: int) -> list[Any]:
 def _strip_titles(span: Any) -> list[str]:
     words = [t.text for t in span if not t.is_punct and t.text not in _QUOTE_CHARS]
     while words and (
-        words[0].lower().rstrip(".") in _TITLES or words[0].lower() in _DEMONYMS or words[0][0].islower()
+        words[0].lower().rstrip(".") in _TITLES
+        or words[0].lower().replace(".", "") in _DEMONYMS  # "U.S. President Donald Trump"
+        or words[0][0].islower()
     ):
         words = words[1:]
     words = [w for w in words if w not in ("'s", "\u2019s")]
     return words
+
+
+# Words that say what a person is (a title, an office, a profession), for the role shown with a name.
+_ROLE_WORDS = _TITLES | frozenset().union(*_ROLE_GROUPS) | frozenset(
+    """coach founder analyst professor economist researcher scientist editor reporter correspondent
+    executive manager owner commissioner officer colonel captain sergeant detective prosecutor lawyer
+    attorney activist adviser advisor witness author actor actress singer rapper producer""".split()
+)
+_ROLE_MAX_WORDS = 8
+
+
+def role_phrase(doc: Any, first: int, last: int) -> str | None:
+    """How a full-name mention (tokens first..last) is introduced: the title before it ("Kremlin
+    spokesman Dmitry Peskov", "U.S. Secretary of State Mike Pompeo") or an apposition after it ("Mark
+    Durbin, a spokesman for First Energy"). Only a phrase holding a word for an office or a
+    profession counts, cut to start at most one word before that word; None otherwise."""
+    start = first
+    while start > 0 and first - start < 6:
+        t = doc[start - 1]
+        if t.is_punct or not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ == "of"):
+            break
+        start -= 1
+    words = list(doc[start:first])
+    roles = [k for k, t in enumerate(words) if t.lower_.rstrip(".") in _ROLE_WORDS]
+    if roles:
+        words = words[max(0, roles[0] - 1) :]
+        while words and words[0].lower_ == "of":
+            words = words[1:]
+        return " ".join(t.text for t in words) or None
+    for c in doc[last].children:
+        if c.dep_ == "appos" and c.i > last:
+            span = [t for t in c.subtree if not (t.i == c.left_edge.i and t.dep_ == "det")]
+            if 0 < len(span) <= _ROLE_MAX_WORDS and any(t.lower_ in _ROLE_WORDS for t in span):
+                return doc[span[0].i : span[-1].i + 1].text.strip(" ,")
+    return None
 
 
 def _roles(doc: Any, first: int, last: int) -> set[str]:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ..records import Article, Briefing, Citation, Story, Storyline
 from .names import storyline_name_variants
-from .quotes import reader_text, same_statement, speaker_groups, wordings
+from .quotes import reader_text, same_statement, speaker_groups, speaker_role, wordings
 
 
 def _outlet(article: Article) -> str:
@@ -77,7 +77,8 @@ def _story_markdown(story: Story, by_id: dict[str, Article], level: str) -> list
         lines += ["**Who said what**", ""]
         listed: set[int] = set()
         for speaker, idxs in groups:
-            lines.append(f"- **{speaker or '(speaker not identified)'}**")
+            role = speaker_role(story.quotes, idxs) if speaker else None
+            lines.append(f"- **{speaker or '(speaker not identified)'}**" + (f" ({role})" if role else ""))
             for i in idxs:
                 if i in listed:
                     continue

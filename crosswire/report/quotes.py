@@ -120,3 +120,10 @@ def wordings(quotes: Sequence[Quote], group: Sequence[int], shown: Callable[[Quo
         key = " ".join(text.translate(_QUOTE_MARKS).lower().split()).strip(" ,.\"'")
         out.setdefault(key, (text, []))[1].append(j)
     return list(out.values())
+
+
+def speaker_role(quotes: Sequence[Quote], idxs: Sequence[int]) -> str | None:
+    """How the articles introduce a speaker ("Kremlin spokesman"): the description their quotes give
+    most often, the first met on a tie; None when no article describes them."""
+    roles = [quotes[i].speaker_role for i in idxs if quotes[i].speaker_role]
+    return max(dict.fromkeys(roles), key=roles.count) if roles else None

@@ -63,14 +63,15 @@ def quotes_markdown(result: dict[str, Any]) -> str:
     them (indirect speech with its cue), and a source list. Renderings of one statement are not
     joined here: without stories, the same speaker's words on two occasions can look alike."""
     from ..records import quote_from_json
-    from .quotes import reader_text, speaker_groups
+    from .quotes import reader_text, speaker_groups, speaker_role
 
     numbers = {a["id"]: i for i, a in enumerate(result["articles"], 1)}
     texts = {a["id"]: a.get("text") for a in result["articles"]}
     quotes = [quote_from_json(q) for q in result["quotes"]]
     out = ["# Who said what", ""]
     for speaker, idxs in speaker_groups(quotes):
-        out.append(f"- **{speaker or '(speaker not identified)'}**")
+        role = speaker_role(quotes, idxs) if speaker else None
+        out.append(f"- **{speaker or '(speaker not identified)'}**" + (f" ({role})" if role else ""))
         for i in idxs:
             q = quotes[i]
             cite = Citation(q.article, q.start, q.end).to_json()

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..records import Article, Citation, Quote, Story, Storyline
 from ..report.names import NameVariant
-from ..report.quotes import reader_text, same_statement, speaker_groups, wordings
+from ..report.quotes import reader_text, same_statement, speaker_groups, speaker_role, wordings
 from ..segment import split_spans
 
 # A paragraph longer than this is cut down to the cited sentences and one sentence either side, so
@@ -257,8 +257,9 @@ class QuoteItem:
     quotes: tuple[tuple[Quote, tuple[Snippet, ...], str], ...]
 
 
-def quotes_by_speaker(story: Story, sources: Sources) -> list[tuple[str, list[QuoteItem]]]:
-    """Speakers with most quotes first; a quote and its same-statement twins shown together."""
+def quotes_by_speaker(story: Story, sources: Sources) -> list[tuple[str, str | None, list[QuoteItem]]]:
+    """(speaker, how the articles introduce them, their quotes): most quoted first; a quote and its
+    same-statement twins shown together."""
     listed: set[int] = set()
     out = []
     for speaker, idxs in speaker_groups(story.quotes, story.entities):
@@ -274,7 +275,8 @@ def quotes_by_speaker(story: Story, sources: Sources) -> list[tuple[str, list[Qu
                 entries.append((first, tuple(x for x in snips if x is not None), text))
             items.append(QuoteItem(tuple(entries)))
         if items:
-            out.append((speaker or "Speaker not identified", items))
+            role = speaker_role(story.quotes, idxs) if speaker else None
+            out.append((speaker or "Speaker not identified", role, items))
     return out
 
 
