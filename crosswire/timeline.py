@@ -173,7 +173,8 @@ def lead_event_date(timeline: Sequence[TimelineEvent], sentences: Mapping[str, S
     without one this reads the timeline, where an outlet's "Tuesday, 14 May" next to a year the
     article mentions resolves, and other outlets' "on Tuesday" about the same event joined it.
     """
-    index = {(s.article, s.start): s.index for sents in sentences.values() for s in sents}
+    cited = {c.article for event in timeline for c in event.citations}
+    index = {(s.article, s.start): s.index for a in cited for s in sentences.get(a, ())}
     days: dict[str, dict[int, set[str]]] = {}  # article -> lead sentence index -> days it states
     for event in timeline:
         if event.date is None or len(event.date) != 10:

@@ -24,7 +24,7 @@ _SAYING = frozenset(
     observe point indicate hint instruct request plead appeal swear assure reassure believe think
     find conclude estimate brand label dub term quote read proclaim inquire address feel tout charge
     dispute object protest rule recount characterize characterise portray speculate wonder muse
-    concur lecture preach chant sing tweet blog""".split()
+    concur lecture preach chant sing blog""".split()
 )
 _SAYING_NOUNS = frozenset(
     """statement remark comment interview announcement tweet post letter speech testimony claim warning
