@@ -48,6 +48,24 @@ class _Sources:
         return named + [self.outlet(a) for a in self.order if not a.source]
 
 
+# A disputing sentence longer than this is cut at a word boundary, with an ellipsis.
+_SIDE_CHARS = 240
+
+
+def _other_side(claim, by_id: dict[str, Article], sources: _Sources) -> str:
+    """For a disputed claim, what the other outlet says, in its own words: the first disputing
+    sentence, quoted from the article, with its outlet ("— PTI: “… only for Peskov to deny …”")."""
+    for c in claim.dispute:
+        article = by_id.get(c.article)
+        if article is None or c.article not in sources.number or not 0 <= c.start < c.end <= len(article.text):
+            continue
+        said = " ".join(article.text[c.start : c.end].split())
+        if len(said) > _SIDE_CHARS:
+            said = said[:_SIDE_CHARS].rsplit(" ", 1)[0] + " …"
+        return f" — {sources.outlet(article)}: \u201c{_escape(said)}\u201d {sources.markers([c])}"
+    return ""
+
+
 def _reader_date(iso: str) -> str:
     """ "2019-05-14" -> "Tuesday 14 May 2019"; coarser dates ("2019-05", "2019") as they are."""
     try:
@@ -107,6 +125,7 @@ def _story_markdown(story: Story, by_id: dict[str, Article], level: str) -> list
             text = f"**{_escape(claim.text)}**" if claim.status == "disputed" else _escape(claim.text)
             if claim.note:
                 text += f" ({_escape(claim.note)})"
+            text += _other_side(claim, by_id, sources)
             lines.append(f"| {text} | " + " | ".join(cells) + f" | {status} |")
         lines.append("")
     aliases = [e for e in story.entities if len({a.lower() for a in e.aliases} - {e.name.lower()}) and len(e.aliases) > 1]
