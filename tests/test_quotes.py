@@ -337,7 +337,8 @@ def test_speaker_role_is_how_the_article_introduces_the_speaker():
         "Kremlin spokesman Dmitry Peskov said that the visit was routine. "
         "Mark Durbin, a spokesman for the utility, said that the bill was wrong. "
         "Memphis Hustle guard Marquis Teague said that he had done nothing wrong. "
-        "U.S. President Donald Trump said that he would meet Putin."
+        "U.S. President Donald Trump said that he would meet Putin. "
+        "U.S. Special Representative for Iran Brian Hook told reporters that Iran plays a destabilizing role."
     )
     roles = {q.speaker: q.speaker_role for q in _quotes(text)}
     assert roles == {
@@ -345,6 +346,7 @@ def test_speaker_role_is_how_the_article_introduces_the_speaker():
         "Mark Durbin": "spokesman for the utility",
         "Marquis Teague": None,  # "guard" is not an office or a profession on the list: no guess
         "Donald Trump": "U.S. President",  # the nationality is the role's, not the name's
+        "Brian Hook": "U.S. Special Representative for Iran",
     }, roles
 
 

@@ -337,24 +337,31 @@ _ROLE_WORDS = _TITLES | frozenset().union(*_ROLE_GROUPS) | frozenset(
     attorney activist adviser advisor witness author actor actress singer rapper producer""".split()
 )
 _ROLE_MAX_WORDS = 8
+_HONORIFICS = frozenset("mr mrs ms miss dr sir".split())  # "Dr." alone says nothing of what they do
 
 
 def role_phrase(doc: Any, first: int, last: int) -> str | None:
     """How a full-name mention (tokens first..last) is introduced: the title before it ("Kremlin
     spokesman Dmitry Peskov", "U.S. Secretary of State Mike Pompeo") or an apposition after it ("Mark
     Durbin, a spokesman for First Energy"). Only a phrase holding a word for an office or a
-    profession counts, cut to start at most one word before that word; None otherwise."""
+    profession counts, starting with the name that office belongs to ("Credit Suisse chief
+    executive"); None otherwise."""
     start = first
-    while start > 0 and first - start < 6:
+    while start > 0 and first - start < 7:
         t = doc[start - 1]
-        if t.is_punct or not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ == "of"):
+        # "of"/"for" inside an office's name: "Secretary of State", "Special Representative for Iran"
+        if t.is_punct or not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ in ("of", "for")):
             break
         start -= 1
     words = list(doc[start:first])
     roles = [k for k, t in enumerate(words) if t.lower_.rstrip(".") in _ROLE_WORDS]
-    if roles:
-        words = words[max(0, roles[0] - 1) :]
-        while words and words[0].lower_ == "of":
+    if roles and not all(t.lower_.rstrip(".") in _HONORIFICS for t in words[roles[0] :]):
+        # from the first office word, back over the name it belongs to: "Credit Suisse chief executive"
+        begin = roles[0]
+        while begin > 0 and words[begin - 1].pos_ in ("PROPN", "ADJ"):
+            begin -= 1
+        words = words[begin:]
+        while words and words[0].lower_ in ("of", "for"):
             words = words[1:]
         return " ".join(t.text for t in words) or None
     for c in doc[last].children:
