@@ -35,3 +35,20 @@ def test_the_header_reads_the_day_and_names_no_file_id():
     md = _briefing([], date="2019-05-14")
     assert "**Tuesday 14 May 2019 \u00b7 Sochi \u00b7 voanews.com, [2]** \u2014 2 articles" in md
     assert "**Sochi \u00b7 voanews.com, [2]**" in _briefing([])
+
+
+def test_sources_name_each_article_once_and_what_the_cleaner_removed():
+    from dataclasses import replace
+
+    arts = (
+        Article("voa", SAYS, source="voanews.com", title="Summit", removed=("MOSCOW \u2014", "0 Comments", "0 Comments")),
+        replace(Article("pti-0123456789", DENIES), removed=tuple(f"Also on example.com story {i}" for i in range(6))),
+    )
+    story = Story("s", "Summit", ("voa", "pti-0123456789"))
+    md = briefing_markdown(Briefing(arts, (), (story,), ()))
+    lines = md.split("**Sources**")[1].strip().splitlines()
+    assert lines[0] == (
+        "1. voanews.com \u00b7 *Summit* (`voa`) \u2014 removed as page furniture: \u201cMOSCOW \u2014\u201d, \u201c0 Comments\u201d"
+    )
+    assert lines[1].startswith("2. `pti-0123456789` \u2014 removed as page furniture: \u201cAlso on example.com story 0\u201d")
+    assert lines[1].endswith("and 2 more") and lines[1].count("pti-0123456789") == 1

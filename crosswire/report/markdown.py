@@ -66,6 +66,22 @@ def _other_side(claim, by_id: dict[str, Article], sources: _Sources) -> str:
     return ""
 
 
+# How much of the cleaner's work a source line lists: a few pieces, each cut short.
+_FURNITURE_SHOWN, _FURNITURE_CHARS = 4, 60
+
+
+def _furniture(article: Article) -> str:
+    """ " — removed as page furniture: “advertisement”, “0 Comments”" (what the cleaner took out of
+    this article, so a reader can see nothing else was), or nothing."""
+    pieces = list(dict.fromkeys(" ".join(r.split()) for r in article.removed if r.strip()))
+    if not pieces:
+        return ""
+    shown = [p if len(p) <= _FURNITURE_CHARS else p[:_FURNITURE_CHARS].rsplit(" ", 1)[0] + " …" for p in pieces]
+    listed = ", ".join(f"\u201c{_escape(p)}\u201d" for p in shown[:_FURNITURE_SHOWN])
+    more = len(pieces) - _FURNITURE_SHOWN
+    return f" — removed as page furniture: {listed}" + (f" and {more} more" if more > 0 else "")
+
+
 def _reader_date(iso: str) -> str:
     """ "2019-05-14" -> "Tuesday 14 May 2019"; coarser dates ("2019-05", "2019") as they are."""
     try:
@@ -143,13 +159,14 @@ def _story_markdown(story: Story, by_id: dict[str, Article], level: str) -> list
     lines.append("**Sources**")
     lines.append("")
     for a in arts:
-        bits = [_outlet(a)]
+        bits = [a.source] if a.source else []  # an unnamed outlet is its id, given once in backticks
         if a.title:
             bits.append(f"*{_escape(a.title)}*")
         if a.published:
             bits.append(a.published[:10])
         link = f" — <{a.url}>" if a.url else ""
-        lines.append(f"{sources.number[a.id]}. {' · '.join(bits)} (`{a.id}`){link}")
+        named = f"{' · '.join(bits)} (`{a.id}`)" if bits else f"`{a.id}`"
+        lines.append(f"{sources.number[a.id]}. {named}{link}{_furniture(a)}")
     lines.append("")
     return lines
 
