@@ -350,6 +350,23 @@ def test_speaker_role_is_how_the_article_introduces_the_speaker():
     }, roles
 
 
+def test_a_pronoun_agrees_with_its_antecedent():
+    def speaker(text, starts):
+        return next(q.speaker for q in _quotes(text) if q.text.startswith(starts))
+
+    # the sentence's subject is a woman by her first name: "he" is the man beside her
+    assert speaker("Mary Smith met John Brown on Monday. He said that the deal was off.", "that the deal") == "John Brown"
+    # a bare surname read as one bearer (the father) stands for the bearer who fits "she"
+    text = (
+        "Robert Thurman is a professor. His daughter Uma Thurman is an actress. "
+        "Thurman spoke about the film at length. She said that the crash had changed her life."
+    )
+    assert speaker(text, "that the crash") == "Uma Thurman"
+    # no bearer of the subject's surname fits "she": which Thurman is meant is unclear, so nobody
+    text = "Robert Thurman is a professor. Thurman spoke about the film. She said that the crash changed her life."
+    assert speaker(text, "that the crash") is None
+
+
 def test_statements_are_told_from_other_attributions():
     text = (
         "Secretary of State Mike Pompeo and Foreign Minister Sergei Lavrov met in Sochi on Tuesday. "

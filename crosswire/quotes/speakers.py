@@ -12,8 +12,10 @@ the referent clear, otherwise the speaker is None (a wrong name in a briefing is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from .gender import person_gender, pronoun_gender
 
 _TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "sir", "president", "secretary", "minister", "senator", "sen",
@@ -118,6 +120,7 @@ class _Person:
     subject: bool
     roles: frozenset[str]
     depth: int  # steps from the mention up to its sentence's root
+    bare: bool = False  # mentioned by surname alone ("Thurman"), the name read from elsewhere
 
 
 class Resolver:
@@ -173,7 +176,9 @@ class Resolver:
                     tok.dep_ in ("compound", "appos") and tok.head.dep_ in ("nsubj", "nsubjpass")
                 )
                 first = i - len(words) + 1
-                self.people.append(_Person(i, name, subject, frozenset(_roles(doc, first, i)), self._depth(i)))
+                self.people.append(
+                    _Person(i, name, subject, frozenset(_roles(doc, first, i)), self._depth(i), len(words) < 2)
+                )
                 if len(words) >= 2 and name not in self.role_of:
                     role = role_phrase(doc, first, i)
                     if role:
@@ -246,19 +251,45 @@ class Resolver:
         Kyiv. He said ..." is the diplomat, not Kyiv)."""
         sent_starts = self.sent_starts
         idx = sent_starts.index(tok.sent.start)
+        wanted = pronoun_gender(tok.text)  # "she" is never a man the text or his first name marks
         for k in range(idx, max(-1, idx - _PRONOUN_WINDOW - 1), -1):
             lo = sent_starts[k]
             hi = min(tok.i, sent_starts[k + 1] if k + 1 < len(sent_starts) else len(self.doc))
-            people = [p for p in self.people if lo <= p.token < hi]
+            mentioned = [p for p in self.people if lo <= p.token < hi]
+            people = [fit for p in mentioned if (fit := self._agreeing(p, wanted)) is not None]
+            if any(p.subject and p.bare for p in mentioned) and not any(p.subject for p in people):
+                # the sentence's subject, a bare surname, cannot be meant as read ("she" after
+                # "Thurman", read as her father): which Thurman is unclear, another name a guess
+                return None
             subjects = [(p.depth, -p.token, p.name) for p in people if p.subject]
-            subjects += self._described_subjects(lo, hi, {p.token for p in people})
+            subjects += self._described_subjects(lo, hi, {p.token for p in mentioned}, wanted)
             if subjects:
                 return min(subjects, key=lambda x: x[:2])[2]
             if people:
                 return people[-1].name
         return None
 
-    def _described_subjects(self, lo: int, hi: int, named: set[int]) -> list[tuple[int, int, str | None]]:
+    def _agreeing(self, p: _Person, wanted: str | None) -> _Person | None:
+        """The person, if they can be what the pronoun refers to. A bare surname ("Thurman") stands
+        for a bearer of that surname the article names: if the one it was read as is of the other
+        sex (Robert Thurman, her father), it is the one bearer who fits (Uma Thurman), if only one
+        does; if no bearer fits ("she" after "Weinstein"), it is nobody the pronoun can mean."""
+        sex = person_gender(p.name, p.roles)
+        if not p.bare:
+            return p if sex in (None, wanted) else None
+        bearers = {n for _, n in self.full.get(self.doc[p.token].lower_, [])}
+        if " " in p.name:
+            bearers.add(p.name)
+        fits = [n for n in sorted(bearers) if person_gender(n) in (None, wanted)]
+        if bearers and not fits:
+            return None
+        if sex not in (None, wanted):
+            return replace(p, name=fits[0]) if len(fits) == 1 else None
+        return p
+
+    def _described_subjects(
+        self, lo: int, hi: int, named: set[int], wanted: str | None = None
+    ) -> list[tuple[int, int, str | None]]:
         """(depth, -token, name) of the subjects in tokens [lo, hi) that describe a person instead of
         naming one: a role noun ("the Russian diplomat") or a person noun ("a witness"). The name is
         None when the description does not resolve (an indefinite "a spokesman" introduces someone
@@ -277,8 +308,12 @@ class Resolver:
                 continue
             if any(x.i in named for x in t.subtree):  # "Ex-Facebook president Sean Parker"
                 continue
+            if person_gender("", {low}) not in (None, wanted):
+                continue  # "the spokeswoman" is not the antecedent of "he"
             indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in t.children)
             name = None if indefinite else self._role(t)
+            if name and person_gender(name) not in (None, wanted):
+                continue
             out.append((1, -i, name))
         return out
 
