@@ -16,7 +16,7 @@ _FEMALE_WORDS = frozenset(
     wife mother daughter sister aunt niece grandmother girlfriend widow bride girl""".split()
 )
 _MALE_WORDS = frozenset(
-    """mr sir lord king prince duke count spokesman chairman congressman businessman councilman
+    """mr sir lord king prince duke spokesman chairman congressman businessman councilman
     policeman sportsman anchorman man husband father son brother uncle nephew grandfather
     boyfriend widower groom boy""".split()
 )
@@ -45,9 +45,9 @@ _MALE_NAMES = frozenset(
     gerald carl terry sean austin arthur lawrence jesse dylan bryan joe billy bruce albert
     willie gabriel logan alan juan wayne roy ralph randy eugene vincent russell elijah louis bobby
     philip johnny harvey mike tom bill jim ted doug jeff chris hugh max lewis sebastian
-    hans jurgen klaus wolfgang stefan andreas thomas pierre jacques francois michel
+    hans jurgen klaus wolfgang stefan andreas pierre jacques francois michel
     emmanuel nicolas vladimir sergei sergey dmitry alexei alexey ivan igor mikhail nikolai
-    giuseppe giovanni marco matteo luca angelo carlos jose luis miguel pedro manuel juan
+    giuseppe giovanni marco matteo luca angelo carlos luis miguel pedro manuel
     mohammed muhammad ahmed hassan hussein omar abdullah rajesh rahul amit sanjay
     hiroshi takeshi""".split()
 )

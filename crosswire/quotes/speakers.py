@@ -273,7 +273,7 @@ class Resolver:
         """The person, if they can be what the pronoun refers to. A bare surname ("Thurman") stands
         for a bearer of that surname the article names: if the one it was read as is of the other
         sex (Robert Thurman, her father), it is the one bearer who fits (Uma Thurman), if only one
-        does; if no bearer fits ("she" after "Weinstein"), it is nobody the pronoun can mean."""
+        does; if the article names no bearer who fits, it is nobody the pronoun can mean."""
         sex = person_gender(p.name, p.roles)
         if not p.bare:
             return p if sex in (None, wanted) else None
