@@ -68,6 +68,12 @@ def _quotes(text: str, **kw) -> list:
     return extract_quotes([Article(id="t", text=text, **kw)], Settings())
 
 
+def _speaker(text: str, content_start: str):
+    """The one quote of `text` whose content starts so: (its speaker, its mention's words)."""
+    (q,) = [q for q in _quotes(text) if q.text.startswith(content_start)]
+    return q.speaker, text[q.speaker_span.start : q.speaker_span.end] if q.speaker_span else None
+
+
 def test_seed_gold_quotes_recall_with_right_speaker(seed_quotes):
     wanted = [(g, d) for g in GOLD["quotes"] for d in g["docs"]]
     hits = [
@@ -284,9 +290,7 @@ def test_pronoun_after_a_described_subject_takes_the_description():
         "The top U.S. diplomat warned Moscow to make peace with Kyiv. "
         "He said the two sides disagree on Venezuela."
     )
-    qs = [q for q in _quotes(text) if q.text.startswith("the two sides disagree")]
-    assert qs and qs[0].speaker == "Mike Pompeo"
-    assert text[qs[0].speaker_span.start : qs[0].speaker_span.end] == "He"
+    assert _speaker(text, "the two sides disagree") == ("Mike Pompeo", "He")
 
 
 def test_pronoun_after_an_unnamed_person_stays_unresolved():
@@ -296,8 +300,7 @@ def test_pronoun_after_an_unnamed_person_stays_unresolved():
         "A spokesman for the German army in Potsdam said Afghan police responded quickly. "
         "He said that soldiers from a nearby base also came to the scene."
     )
-    qs = [q for q in _quotes(text) if q.text.startswith("that soldiers")]
-    assert qs and qs[0].speaker is None
+    assert _speaker(text, "that soldiers") == (None, "He")
 
 
 def test_a_person_described_by_nationality_is_not_named_by_it():
@@ -312,9 +315,7 @@ def test_a_person_described_by_nationality_is_not_named_by_it():
 
 def test_relative_pronoun_after_an_apposition_is_the_named_person():
     text = "Police closed the promenade. Paul Delane, an American who said that he had seen the truck speed up, ran."
-    qs = [q for q in _quotes(text) if q.text.startswith("that he had seen")]
-    assert qs and qs[0].speaker == "Paul Delane"  # not "American"
-    assert text[qs[0].speaker_span.start : qs[0].speaker_span.end] == "who"
+    assert _speaker(text, "that he had seen") == ("Paul Delane", "who")  # not "American"
 
 
 def test_a_joint_statement_names_every_speaker_or_none():
@@ -351,20 +352,18 @@ def test_speaker_role_is_how_the_article_introduces_the_speaker():
 
 
 def test_a_pronoun_agrees_with_its_antecedent():
-    def speaker(text, starts):
-        return next(q.speaker for q in _quotes(text) if q.text.startswith(starts))
-
     # the sentence's subject is a woman by her first name: "he" is the man beside her
-    assert speaker("Mary Smith met John Brown on Monday. He said that the deal was off.", "that the deal") == "John Brown"
+    text = "Mary Smith met John Brown on Monday. He said that the deal was off."
+    assert _speaker(text, "that the deal") == ("John Brown", "He")
     # a bare surname read as one bearer (the father) stands for the bearer who fits "she"
     text = (
         "Robert Thurman is a professor. His daughter Uma Thurman is an actress. "
         "Thurman spoke about the film at length. She said that the crash had changed her life."
     )
-    assert speaker(text, "that the crash") == "Uma Thurman"
+    assert _speaker(text, "that the crash") == ("Uma Thurman", "She")
     # no bearer of the subject's surname fits "she": which Thurman is meant is unclear, so nobody
     text = "Robert Thurman is a professor. Thurman spoke about the film. She said that the crash changed her life."
-    assert speaker(text, "that the crash") is None
+    assert _speaker(text, "that the crash") == (None, "She")
 
 
 def test_statements_are_told_from_other_attributions():
