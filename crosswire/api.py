@@ -164,12 +164,18 @@ def stories(
     if db is None:
         articles, failures = load_articles(inputs, settings, progress, engine=engine, address=address, workers=workers)
         grouping = group_articles(articles, settings, engine, address, workers)
-        return StoriesResult(tuple(articles), tuple(failures), tuple(grouping.stories), tuple(grouping.storylines))
+        return _dated(articles, tuple(failures), grouping.stories, grouping.storylines)
     failures: tuple[Failure, ...] = ()
     if inputs:
         failures = ingest(inputs, settings, db, progress, engine, address, workers).failures
     with Store(db) as store:
-        return StoriesResult(tuple(store.articles()), failures, tuple(store.stories()), tuple(store.storylines()))
+        return _dated(store.articles(), failures, store.stories(), store.storylines())
+
+
+def _dated(articles, failures, stories, storylines) -> StoriesResult:
+    # undated stories get the day their leads give, as in a brief, so both commands agree
+    stories, storylines = pipeline.date_from_leads(stories, storylines, {a.id: a for a in articles})
+    return StoriesResult(tuple(articles), tuple(failures), tuple(stories), tuple(storylines))
 
 
 def summarize(

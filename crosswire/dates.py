@@ -263,6 +263,7 @@ def resolve(m: DateMention, ref: dt.date | None, sentence: str = "") -> str | No
 
 # The lead states the news day; later sentences more often date background events.
 _LEAD_SENTENCES = 3
+_YEARISH = re.compile(r"(?:19|20)\d\d")
 
 
 def published_date(published: str | None) -> dt.date | None:
@@ -290,7 +291,14 @@ def reference_date(sentences: Sequence[Sentence]) -> dt.date | None:
                 d = _safe_date(m.year, m.month, m.day)
                 if d:
                     return d
-    years = [m.year for s in sentences for m in find_dates(s.text) if m.kind == "year" and m.year]
+    # a year mention needs four digits "19xx"/"20xx": most sentences have none and skip the parser
+    years = [
+        m.year
+        for s in sentences
+        if _YEARISH.search(s.text)
+        for m in find_dates(s.text)
+        if m.kind == "year" and m.year
+    ]
     if not years:
         return None
     for s in lead:

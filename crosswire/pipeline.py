@@ -7,7 +7,7 @@ quotes, entities, claims, timeline -> Briefing.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -273,6 +273,27 @@ def brief_articles(
         storylines=tuple(_in_date_order(grouping.storylines, done)),
         meta={"stage_seconds": dict(times.seconds), "stages": settings.stage_names()},
     )
+
+
+def date_from_leads(
+    stories: Sequence[Story], storylines: Sequence[Storyline], by_id: Mapping[str, Article]
+) -> tuple[list[Story], list[Storyline]]:
+    """Stories that grouping could not date (none of their articles has a publication date) dated
+    as `brief` dates them, from the day their leads give (`timeline.lead_event_date`), and each
+    storyline's stories in date order again. Dated stories cost nothing here."""
+    from .segment import split_article
+    from .timeline import LEAD_SENTENCES, build_timeline, lead_event_date
+
+    out = []
+    for story in stories:
+        members = [by_id[a] for a in story.articles if a in by_id]
+        if story.date is None and members:
+            sentences = {a.id: split_article(a) for a in members}
+            # only the leads' dates can vote, so only they are read (a third of the full timeline's cost)
+            leads = build_timeline(members, sentences, lead=LEAD_SENTENCES)
+            story = replace(story, date=lead_event_date(leads, sentences))
+        out.append(story)
+    return out, _in_date_order(storylines, out)
 
 
 def _in_date_order(storylines: Sequence[Storyline], stories: Sequence[Story]) -> list[Storyline]:

@@ -67,13 +67,17 @@ def build_timeline(
     sentences: Mapping[str, Sequence[Sentence]],
     settings: Any = None,
     docs: Any = None,
+    *,
+    lead: int | None = None,
 ) -> list[TimelineEvent]:
-    """Dated events of a story, sorted by date (unresolved last), merged across articles."""
+    """Dated events of a story, sorted by date (unresolved last), merged across articles; with
+    `lead`, only those its articles' first `lead` sentences mention (dates still resolve against
+    what the whole article fixes)."""
     events: list[_Event] = []
     for article in articles:
         sents = list(sentences.get(article.id, ()))
         ref = published_date(article.published) or reference_date(sents)
-        for s in sents:
+        for s in sents[:lead] if lead is not None else sents:
             for mention in find_dates(s.text):
                 date = resolve(mention, ref, s.text)
                 text = _clause(s.text, mention.start, mention.end)
@@ -180,8 +184,8 @@ def lead_event_date(timeline: Sequence[TimelineEvent], sentences: Mapping[str, S
         if event.date is None or len(event.date) != 10:
             continue
         for c in event.citations:
-            at = index.get((c.article, c.start), _LEAD)
-            if at < _LEAD:
+            at = index.get((c.article, c.start), LEAD_SENTENCES)
+            if at < LEAD_SENTENCES:
                 days.setdefault(c.article, {}).setdefault(at, set()).add(event.date)
     votes: dict[str, int] = {}
     for by_sentence in days.values():
@@ -197,7 +201,7 @@ def lead_event_date(timeline: Sequence[TimelineEvent], sentences: Mapping[str, S
     return max(votes, key=votes.__getitem__)
 
 
-_LEAD = 3  # sentences of an article that state its main event
+LEAD_SENTENCES = 3  # sentences of an article that state its main event
 
 
-__all__ = ["build_timeline", "lead_event_date"]
+__all__ = ["LEAD_SENTENCES", "build_timeline", "lead_event_date"]

@@ -54,6 +54,10 @@ def test_brief_dates_a_story_from_its_leads_and_orders_the_storyline(seeds_json)
     assert sochi["date"] == "2019-05-14" and washington["date"] is None
     (line,) = seeds_json["storylines"]
     assert line["stories"] == [sochi["id"], washington["id"]]  # dated first, in date order
+    # the fast path, without summaries, dates and orders them the same way
+    listed = json.loads(run("stories", str(SEEDS), "--format", "json", check=True).stdout)
+    assert [(s["id"], s["date"]) for s in listed["stories"]] == [(sochi["id"], "2019-05-14"), (washington["id"], None)]
+    assert [line["stories"] for line in listed["storylines"]] == [[sochi["id"], washington["id"]]]
 
 
 def test_brief_seeds_pass_the_shared_gold_check(tmp_path):

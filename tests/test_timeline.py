@@ -183,3 +183,17 @@ def test_a_paragraph_printed_twice_is_one_event():
     assert len(repeated) == 1 and len(repeated[0].citations) == 2
     # another event of the same article in the same year stays its own entry
     assert [e for e in events if e.date == "2018" and e.text.startswith("The company also expects")]
+
+
+def test_a_lead_only_timeline_still_resolves_against_the_whole_article():
+    text = (
+        "Leaders met in Sochi on Tuesday, 14 May. They talked for hours. Aides waited outside. "
+        "The talks followed a summit in Helsinki. Tensions had grown since 2018."
+    )
+    art = Article("a", text)
+    sentences = {"a": split_article(art)}
+    leads = build_timeline([art], sentences, Settings(), lead=3)
+    # only the lead's date is read, and its year comes from "2018" further down: the first
+    # year not before 2018 in which 14 May is a Tuesday
+    assert [(e.date, e.expression) for e in leads] == [("2019-05-14", "Tuesday, 14 May")]
+    assert {e.date for e in build_timeline([art], sentences, Settings())} == {"2018", "2019-05-14"}
