@@ -289,7 +289,8 @@ def date_from_leads(
         members = [by_id[a] for a in story.articles if a in by_id]
         if story.date is None and members:
             sentences = {a.id: split_article(a) for a in members}
-            # only the leads' dates can vote, so only they are read (a third of the full timeline's cost)
+            # only the leads' dates can vote, so only they are read; a brief, which has the whole
+            # timeline, can also date a lead's "on Tuesday" by another article's later sentence
             leads = build_timeline(members, sentences, lead=LEAD_SENTENCES)
             story = replace(story, date=lead_event_date(leads, sentences))
         out.append(story)
