@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ..records import Article, Briefing, Citation, Story, Storyline
 from .names import storyline_name_variants
-from .quotes import reader_text, same_statement, speaker_groups, speaker_role, wordings
+from .quotes import reader_text, statements_by_speaker
 
 
 def _outlet(article: Article) -> str:
@@ -48,6 +48,11 @@ class _Sources:
         return named + [self.outlet(a) for a in self.order if not a.source]
 
 
+def _cut_at_word(text: str, limit: int) -> str:
+    """`text` cut at the last word boundary within `limit` characters, " …" marking the cut."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " \u2026"
+
+
 # A disputing sentence longer than this is cut at a word boundary, with an ellipsis.
 _SIDE_CHARS = 240
 
@@ -59,9 +64,7 @@ def _other_side(claim, by_id: dict[str, Article], sources: _Sources) -> str:
         article = by_id.get(c.article)
         if article is None or c.article not in sources.number or not 0 <= c.start < c.end <= len(article.text):
             continue
-        said = " ".join(article.text[c.start : c.end].split())
-        if len(said) > _SIDE_CHARS:
-            said = said[:_SIDE_CHARS].rsplit(" ", 1)[0] + " …"
+        said = _cut_at_word(" ".join(article.text[c.start : c.end].split()), _SIDE_CHARS)
         return f" — {sources.outlet(article)}: \u201c{_escape(said)}\u201d {sources.markers([c])}"
     return ""
 
@@ -76,8 +79,7 @@ def _furniture(article: Article) -> str:
     pieces = list(dict.fromkeys(" ".join(r.split()) for r in article.removed if r.strip()))
     if not pieces:
         return ""
-    shown = [p if len(p) <= _FURNITURE_CHARS else p[:_FURNITURE_CHARS].rsplit(" ", 1)[0] + " …" for p in pieces]
-    listed = ", ".join(f"\u201c{_escape(p)}\u201d" for p in shown[:_FURNITURE_SHOWN])
+    listed = ", ".join(f"\u201c{_escape(_cut_at_word(p, _FURNITURE_CHARS))}\u201d" for p in pieces[:_FURNITURE_SHOWN])
     more = len(pieces) - _FURNITURE_SHOWN
     return f" — removed as page furniture: {listed}" + (f" and {more} more" if more > 0 else "")
 
@@ -106,24 +108,18 @@ def _story_markdown(story: Story, by_id: dict[str, Article], level: str) -> list
         lines.append(f"{sent.text} {sources.markers(sent.citations)}")
     if story.summary:
         lines.append("")
-    groups = speaker_groups(story.quotes, story.entities)
-    if groups:
+    def shown(q):
+        art = by_id.get(q.article)
+        return reader_text(q, art.text if art else None)
+
+    speakers = statements_by_speaker(story.quotes, story.entities, shown)
+    if speakers:
         lines += ["**Who said what**", ""]
-        listed: set[int] = set()
-        for speaker, idxs in groups:
-            role = speaker_role(story.quotes, idxs) if speaker else None
+        for speaker, role, statements in speakers:
             lines.append(f"- **{speaker or '(speaker not identified)'}**" + (f" ({role})" if role else ""))
-            for i in idxs:
-                if i in listed:
-                    continue
-                group = same_statement(story.quotes, i, listed)
-
-                def shown(q):
-                    art = by_id.get(q.article)
-                    return reader_text(q, art.text if art else None)
-
+            for statement in statements:
                 parts = []
-                for text, used in wordings(story.quotes, group, shown):
+                for text, used in statement:
                     cites = [Citation(story.quotes[j].article, story.quotes[j].start, story.quotes[j].end) for j in used]
                     parts.append(f"{text} {sources.markers(cites)}")
                 suffix = " — *the same statement, worded differently*" if len(parts) > 1 else ""

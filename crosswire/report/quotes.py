@@ -122,6 +122,21 @@ def wordings(quotes: Sequence[Quote], group: Sequence[int], shown: Callable[[Quo
     return list(out.values())
 
 
+def statements_by_speaker(
+    quotes: Sequence[Quote], entities: Sequence[Entity], shown: Callable[[Quote], str]
+) -> list[tuple[str | None, str | None, list[list[tuple[str, list[int]]]]]]:
+    """A reader's "who said what", shared by the Markdown and the web page: (speaker or None, how the
+    articles introduce them, their statements), speakers as `speaker_groups` orders them, each
+    statement its `wordings` (a quote and its same-statement twins, listed once). A speaker whose
+    quotes were all listed with an earlier speaker's statements has an empty list."""
+    listed: set[int] = set()
+    out = []
+    for speaker, idxs in speaker_groups(quotes, entities):
+        statements = [wordings(quotes, same_statement(quotes, i, listed), shown) for i in idxs if i not in listed]
+        out.append((speaker, speaker_role(quotes, idxs) if speaker else None, statements))
+    return out
+
+
 def speaker_role(quotes: Sequence[Quote], idxs: Sequence[int]) -> str | None:
     """How the articles introduce a speaker ("Kremlin spokesman"): the description their quotes give
     most often, the first met on a tie; None when no article describes them."""

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..records import Article, Citation, Quote, Story, Storyline
 from ..report.names import NameVariant
-from ..report.quotes import reader_text, same_statement, speaker_groups, speaker_role, wordings
+from ..report.quotes import reader_text, statements_by_speaker
 from ..segment import split_spans
 
 # A paragraph longer than this is cut down to the cited sentences and one sentence either side, so
@@ -260,22 +260,17 @@ class QuoteItem:
 def quotes_by_speaker(story: Story, sources: Sources) -> list[tuple[str, str | None, list[QuoteItem]]]:
     """(speaker, how the articles introduce them, their quotes): most quoted first; a quote and its
     same-statement twins shown together."""
-    listed: set[int] = set()
     out = []
-    for speaker, idxs in speaker_groups(story.quotes, story.entities):
+    for speaker, role, statements in statements_by_speaker(story.quotes, story.entities, lambda q: _shown(q, sources)):
         items = []
-        for i in idxs:
-            if i in listed:
-                continue
-            group = same_statement(story.quotes, i, listed)
+        for statement in statements:
             entries = []
-            for text, used in wordings(story.quotes, group, lambda q: _shown(q, sources)):
+            for text, used in statement:
                 first = story.quotes[used[0]]
                 snips = (sources.snippet(story.quotes[j].article, story.quotes[j].start, story.quotes[j].end) for j in used)
                 entries.append((first, tuple(x for x in snips if x is not None), text))
             items.append(QuoteItem(tuple(entries)))
         if items:
-            role = speaker_role(story.quotes, idxs) if speaker else None
             out.append((speaker or "Speaker not identified", role, items))
     return out
 
