@@ -263,9 +263,10 @@ _LINK = re.compile(r"(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com
 _LINK_LABEL_MAX = 6
 # A quoted post: "Heartbroken. — A Name (@handle) June 20, 2017", "@handle: my battery died".
 # A lone handle is the byline of the post above it ("@someone."), kept with it.
-_POST = re.compile(r"[—–-]\s*[^()\n]{1,60}\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$|^@\w+:\s+\S|^[—–-]?\s*@\w+\W{0,2}$")
+_SIGNATURE = r"[—–-]\s*[^()\n]{1,60}\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"  # "— A Name (@handle) June 20, 2017"
+_POST = re.compile(_SIGNATURE + r"|^@\w+:\s+\S|^[—–-]?\s*@\w+\W{0,2}$")
 # The signature a quoted post ends with, split off as a sentence of its own.
-_POST_SIGNATURE = re.compile(r"^\W{0,3}[—–-]\s*[^()\n]{1,60}\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$")
+_POST_SIGNATURE = re.compile(r"^\W{0,3}" + _SIGNATURE)
 
 
 def is_post_signature(sentence: str) -> bool:
