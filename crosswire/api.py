@@ -172,7 +172,9 @@ def stories(
         return _dated(store.articles(), failures, store.stories(), store.storylines())
 
 
-def _dated(articles, failures, stories, storylines) -> StoriesResult:
+def _dated(
+    articles: Sequence[Article], failures: Sequence[Failure], stories: Sequence[Story], storylines: Sequence[Storyline]
+) -> StoriesResult:
     # undated stories get the day their leads give, as in a brief, so both commands agree
     stories, storylines = pipeline.date_from_leads(stories, storylines, {a.id: a for a in articles})
     return StoriesResult(tuple(articles), tuple(failures), tuple(stories), tuple(storylines))
