@@ -137,6 +137,11 @@ def test_indirect_speech_is_shown_with_the_cue_that_introduces_it():
     assert reader_text(_at(text, "Russia is hoping the feeling dissipates", "added"), text) == (
         "Russia is hoping the feeling dissipates")
     assert reader_text(_at(text, "The ties matter", "called"), text) == "The ties matter"
+    # a cue further back in the same sentence: the clause between them is left out, and marked so
+    far = ("Lavrov told the top US diplomat, who will also hold talks with President Vladimir Putin later "
+           "on Tuesday, that it was time to work together.")
+    assert reader_text(_at(far, "that it was time to work together", "told"), far) == (
+        "told \u2026 that it was time to work together")
     # direct speech keeps its quotation marks and is not prefixed
     assert reader_text(_at(text, "trade grew by 30%", "said", direct=True), text) == "\u201ctrade grew by 30%\u201d"
     # a quotation over a paragraph break stays on one line of the list

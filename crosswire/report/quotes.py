@@ -34,7 +34,8 @@ def reader_text(quote: Quote, text: str | None) -> str:
     """The quote as a reader's list shows it: direct speech in quotation marks; indirect speech with
     the cue that introduces it ("briefed the media after talks", "asked Lavrov to support"), copied
     from the article when the cue stands just before it, since the content alone ("the media after
-    talks") does not say what the speaker did. `text` is the article's cleaned text."""
+    talks") does not say what the speaker did; a cue further back in the same sentence is joined to
+    the content by an ellipsis ("told \u2026 that it was time"). `text` is the article's cleaned text."""
     if quote.direct:
         return f"\u201c{_one_line(quote.text)}\u201d"
     cue = quote.cue_span
@@ -43,8 +44,13 @@ def reader_text(quote: Quote, text: str | None) -> str:
     if text[quote.start : quote.end] != quote.text:
         return _one_line(quote.text)  # not this article's text: never show words from elsewhere
     gap = text[cue.end : quote.start]
-    if len(gap) > CUE_GAP or _BREAK.search(gap):
+    if _BREAK.search(gap):
         return _one_line(quote.text)
+    if len(gap) > CUE_GAP:
+        # the cue and its content in one sentence, another clause between them ("told the top US
+        # diplomat — who also will hold talks with Putin — that it was time"): the clause is left out,
+        # and marked so, rather than the content shown alone as if "that it was time" were a statement
+        return _one_line(f"{text[cue.start : cue.end]} \u2026 {quote.text}")
     return _one_line(text[cue.start : quote.end])
 
 
