@@ -1,8 +1,9 @@
 """Quote attribution on PolNeAR: crosswire vs textacy's direct_quotations vs a quote-marks regex.
 
-    python bench/quotes.py                 # score on polnear_dev (held out), all three systems
+    python bench/quotes.py                 # score on polnear_dev (held out): crosswire's two extractors and the peers
     python bench/quotes.py --split train   # the same on the training split (in-sample, for reference)
     python bench/quotes.py train           # refit crosswire/models/quotes_filter.json.gz on polnear_train
+    python bench/quotes_context.py train   # refit crosswire/models/quotes_context.npz (quotes.context.v1)
 
 Scoring (issue 9): a gold attribution's content runs from its first to its last span; a predicted
 quote finds it when their overlap is at least half of the gold span and at least half of the
@@ -26,6 +27,7 @@ import json
 import re
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,14 +150,14 @@ def agreement(rows: list[dict]) -> tuple[dict[str, float], int]:
     return evaluate(gold_rows, preds), sum(len(a) > 1 for a in by_article.values())
 
 
-def crosswire_preds(texts: dict[str, str], docs: dict) -> dict[str, list]:
-    from crosswire.quotes import extract_quotes
+def crosswire_preds(texts: dict[str, str], docs: dict, extractor: str = "quotes.rules.v1") -> dict[str, list]:
+    from crosswire import registry
     from crosswire.records import Article
     from crosswire.settings import Settings
 
     arts = [Article(id=i, text=t) for i, t in texts.items()]
     out: dict[str, list] = {i: [] for i in texts}
-    for q in extract_quotes(arts, Settings(), docs=docs):
+    for q in registry.get("quotes", extractor)(arts, Settings(quote_extractor=extractor), docs=docs):
         sp = (q.speaker_span.start, q.speaker_span.end) if q.speaker_span else None
         out[q.article].append((q.start, q.end, sp))
     return out
@@ -208,7 +210,8 @@ def score_split(split: str) -> None:
         "| system | P | R | F1 | speaker acc | predicted | gold | seconds |\n|---|---|---|---|---|---|---|---|"
     )
     systems = [
-        ("crosswire", crosswire_preds),
+        ("crosswire quotes.rules.v1 (sparse filter)", crosswire_preds),
+        ("crosswire quotes.context.v1 (+ contextual scorer)", partial(crosswire_preds, extractor="quotes.context.v1")),
         ("textacy direct_quotations", textacy_preds),
         ("quote-marks regex", regex_preds),
     ]

@@ -6,6 +6,7 @@ Usage, from the repo root:
     python bench/throughput.py --sets news_cluster --repeat 3   # median run's table, then every run
     python bench/throughput.py --sets news_cluster --cli        # also time the command a user types
     python bench/throughput.py --sets news_cluster --memory     # and the memory of all its processes
+    CROSSWIRE_QUOTE_EXTRACTOR=quotes.context.v1 python bench/throughput.py --sets news_cluster  # settings as the CLI reads them
 
 Each data set runs in its own subprocess so peak memory (ru_maxrss) is that run's alone. With --memory
 one more run of the whole command samples the PSS of all its processes (main, parse-ahead, story
@@ -106,10 +107,10 @@ def run_one(name: str) -> dict:
     from crosswire import nlp
     from crosswire.pipeline import StageTimes, brief
     from crosswire.runtime import keep_freed_memory
-    from crosswire.settings import Settings
+    from crosswire.settings import load_settings
 
     keep_freed_memory()  # as the CLI's batch commands do
-    settings = Settings(progress=False)
+    settings = load_settings(progress=False)  # as the CLI: crosswire.toml and CROSSWIRE_* apply
     t0 = time.perf_counter()
     nlp.spacy_model()
     nlp.embed(["warm up"])

@@ -261,7 +261,8 @@ def _use_bfloat16() -> bool:
     return wanted == "bfloat16" or (wanted == "auto" and _native_bfloat16())
 
 
-def _use_threads() -> None:
+def use_threads() -> None:
+    """Give PyTorch the number of threads the settings ask for (see `configure`), before a model runs."""
     import torch
 
     if not _threads["default"]:
@@ -332,7 +333,7 @@ def embed_now(texts: list[str], batch_size: int = 64) -> Any:
     if todo:
         import torch
 
-        _use_threads()
+        use_threads()
         model = load_embedder()
         fresh = {}
         # Autocast runs the matrix products in bfloat16 and keeps sums and norms in float32.

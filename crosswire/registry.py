@@ -15,7 +15,10 @@ from .errors import ConfigError
 _BUILTINS: dict[str, dict[str, str]] = {
     "grouper": {"group.editor.v1": "crosswire.group:group_articles"},
     "summarizer": {"summarize.support.v1": "crosswire.summarize:summarize"},
-    "quotes": {"quotes.rules.v1": "crosswire.quotes:extract_quotes"},
+    "quotes": {
+        "quotes.rules.v1": "crosswire.quotes:extract_quotes",
+        "quotes.context.v1": "crosswire.quotes:extract_quotes_in_context",
+    },
     "entities": {"entities.merge.v1": "crosswire.compare:extract_entities"},
     "claims": {"claims.align.v1": "crosswire.compare:find_claims"},
     "timeline": {"timeline.resolve.v1": "crosswire.timeline:build_timeline"},

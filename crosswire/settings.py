@@ -82,7 +82,13 @@ class Settings:
     )
     grouper: str = _knob("group.editor.v1", "Registered name of the story grouping stage (crosswire.registry).")
     summarizer: str = _knob("summarize.support.v1", "Registered name of the summarizer stage.")
-    quote_extractor: str = _knob("quotes.rules.v1", "Registered name of the quote extraction stage.")
+    quote_extractor: str = _knob(
+        "quotes.rules.v1",
+        "Registered name of the quote extraction stage. quotes.rules.v1: candidates from the parse, kept by a "
+        "sparse model (PolNeAR dev F1 0.698). quotes.context.v1: the same, each candidate read again by a "
+        "fine-tuned 3-layer MiniLM over the article (F1 0.716, speaker accuracy 0.885), at about 150-180 ms of "
+        "CPU per article more (a brief of news_cluster: 85 s against 60 s in one run, bench/throughput.py).",
+    )
     entity_extractor: str = _knob("entities.merge.v1", "Registered name of the entity extraction stage.")
     claim_finder: str = _knob("claims.align.v1", "Registered name of the claims (corroboration/dispute) stage.")
     timeline_builder: str = _knob("timeline.resolve.v1", "Registered name of the timeline stage.")

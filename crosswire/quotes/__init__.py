@@ -15,11 +15,19 @@ from ..records import Article, Quote, Span
 from ..settings import Settings
 from .link import link_same_statements
 
-__all__ = ["extract_quotes", "link_same_statements", "quotes_from_doc"]
+__all__ = ["extract_quotes", "extract_quotes_in_context", "link_same_statements", "quotes_from_doc"]
+
+
+def extract_quotes_in_context(
+    articles: Sequence[Article], settings: Settings, docs: Mapping[str, Any] | None = None
+) -> list[Quote]:
+    """`extract_quotes` with every candidate read again in its article's context (`context.py`): a
+    fine-tuned encoder over the article corrects the sparse model's scores before decoding."""
+    return extract_quotes(articles, settings, docs, contextual=True)
 
 
 def extract_quotes(
-    articles: Sequence[Article], settings: Settings, docs: Mapping[str, Any] | None = None
+    articles: Sequence[Article], settings: Settings, docs: Mapping[str, Any] | None = None, *, contextual: bool = False
 ) -> list[Quote]:
     """Quotes in the cleaned articles, in article then text order; `docs` are their spaCy parses."""
     docs = dict(docs or {})
@@ -32,7 +40,7 @@ def extract_quotes(
     out: list[Quote] = []
     names: dict[str, list[str]] = {}
     for art in articles:
-        quotes, full = _article_quotes(art, docs[art.id])
+        quotes, full = _article_quotes(art, docs[art.id], contextual=contextual)
         out.extend(quotes)
         for surname, found in full.items():
             names.setdefault(surname, []).extend(n for _, n in found)
@@ -65,7 +73,9 @@ def quotes_from_doc(article: Article, doc: Any, threshold: float | None = None) 
     return _article_quotes(article, doc, threshold)[0]
 
 
-def _article_quotes(article: Article, doc: Any, threshold: float | None = None) -> tuple[list[Quote], dict]:
+def _article_quotes(
+    article: Article, doc: Any, threshold: float | None = None, *, contextual: bool = False
+) -> tuple[list[Quote], dict]:
     from .acts import is_statement
     from .candidates import generate, quote_index
     from .marks import find_quotes
@@ -77,8 +87,14 @@ def _article_quotes(article: Article, doc: Any, threshold: float | None = None) 
     model = load_model()
     text = article.text
     cands = generate(doc, text)
-    score(cands, model)
-    kept = decode(cands, model["threshold"] if threshold is None else threshold)
+    logits = score(cands, model)
+    cut = model["threshold"]
+    if contextual:
+        from . import context
+
+        context.rescore(cands, doc, text, logits, context.token_ranges(doc))
+        cut = context.load()[1]["threshold"]
+    kept = decode(cands, cut if threshold is None else threshold)
     resolver = Resolver(doc, quote_index(doc, find_quotes(text)), text)
     out = []
     for c in kept:

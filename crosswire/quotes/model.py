@@ -47,10 +47,11 @@ def load_model(path: str = str(MODEL_PATH)) -> dict[str, Any]:
     return model
 
 
-def score(cands: list[Candidate], model: dict[str, Any]) -> None:
-    """Set each candidate's score: the mean over the views of its probability of being an attribution."""
+def score(cands: list[Candidate], model: dict[str, Any]) -> np.ndarray:
+    """Set each candidate's score: the mean over the views of its probability of being an attribution.
+    Returns the views' logits, one row per candidate (what the contextual scorer corrects)."""
     if not cands:
-        return
+        return np.zeros((0, len(model["views"])))
     get, unseen = model["_row"].get, len(model["_row"])
     rows: list[int] = []
     ptr = [0]
@@ -61,9 +62,11 @@ def score(cands: list[Candidate], model: dict[str, Any]) -> None:
     matrix = model["_matrix"]
     hits = sparse.csr_matrix((np.ones(len(rows)), rows, ptr), shape=(len(cands), len(matrix)))
     z = hits @ matrix
-    probs = (1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))).mean(axis=1)
+    z = np.clip(z, -30.0, 30.0)
+    probs = (1.0 / (1.0 + np.exp(-z))).mean(axis=1)
     for c, p in zip(cands, probs.tolist(), strict=True):
         c.score = p
+    return z
 
 
 def overlap(a0: int, a1: int, b0: int, b1: int) -> int:
