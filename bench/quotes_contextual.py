@@ -35,18 +35,7 @@ import quotes_train as qt  # noqa: E402
 
 DIMS = 32
 SLOTS = ("first", "last", "before", "after", "cue", "mean")
-CHUNK_CHARS = 1000  # whole sentences up to this many characters share one forward pass
 C1, C2 = 0.3, 0.1
-
-
-def _chunks(doc) -> list[tuple[int, int]]:
-    out: list[list[int]] = []
-    for s in doc.sents:
-        if out and s.end_char - out[-1][0] <= CHUNK_CHARS:
-            out[-1][1] = s.end_char
-        else:
-            out.append([s.start_char, s.end_char])
-    return [(a, b) for a, b in out]
 
 
 def encoder(layers: int) -> tuple:
@@ -65,29 +54,23 @@ def encoder(layers: int) -> tuple:
 
 
 def token_vectors(doc, text: str, model, tok, bfloat16: bool = False) -> np.ndarray:
-    """One vector per spaCy token (the encoder's width, 384 for MiniLM): the mean of the encoder's last-layer states of its word pieces."""
+    """One vector per spaCy token (the encoder's width, 384 for MiniLM): the mean of the encoder's last-layer
+    states of its word pieces, the article read in the chunks `crosswire.quotes.context` reads it in."""
     import torch
 
-    starts = np.array([t.idx for t in doc], dtype=np.int64)
-    ends = starts + np.array([len(t) for t in doc], dtype=np.int64)
+    from crosswire.quotes.context import encode
+
+    inputs = encode(doc, text, tok)
     total = np.zeros((len(doc), model.config.hidden_size), np.float32)
     count = np.zeros(len(doc), np.float32)
-    chunks = _chunks(doc)
-    for i in range(0, len(chunks), 16):
-        batch = chunks[i : i + 16]
-        enc = tok([text[a:b] for a, b in batch], return_offsets_mapping=True, truncation=True,
-                  max_length=320, padding=True, return_tensors="pt")
-        offsets = enc.pop("offset_mapping").numpy()
+    for i in range(0, len(inputs["ids"]), 16):
+        ids, mask = inputs["ids"][i : i + 16], inputs["mask"][i : i + 16]
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bfloat16):
-            states = model(**enc).last_hidden_state.float().numpy()
-        for b, (a, _) in enumerate(batch):
-            o0, o1 = offsets[b, :, 0] + a, offsets[b, :, 1] + a
-            real = offsets[b, :, 1] > offsets[b, :, 0]
-            j = np.searchsorted(ends, o0, side="right")  # the token whose end lies past the piece's start
-            ok = real & (j < len(doc))
-            ok[ok] &= starts[j[ok]] < o1[ok]
-            np.add.at(total, j[ok], states[b, ok])
-            np.add.at(count, j[ok], 1.0)
+            states = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask)).last_hidden_state
+        owner = inputs["piece_token"][i : i + 16]
+        real = owner >= 0
+        np.add.at(total, owner[real], states.float().numpy()[real])
+        np.add.at(count, owner[real], 1.0)
     return total / np.maximum(count, 1.0)[:, None]
 
 
