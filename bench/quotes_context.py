@@ -45,17 +45,13 @@ def _logit(p) -> np.ndarray:
 
 def prepare(rows) -> tuple[dict, dict]:
     """Per article: the encoder's inputs, candidate slots, soft labels and out-of-fold stage-1 logits."""
-    from joblib import Parallel, delayed
-
     from crosswire.nlp import embedder
 
     data = qt.dataset(rows, bq.parse_all, bq.gold_of, bq.finds)
     cands, arts, owner, y, X = data["cands"], data["arts"], data["owner"], data["y"], data["X"]
     sizes = {a: len(cs) for a, cs in cands.items()}
     t0 = time.time()
-    oof = dict(zip(qt.VIEWS, Parallel(n_jobs=2)(
-        delayed(qt.fold_scores)(X, y[v], data["folds"], owner, sizes, partial(qt.fit_view, C=C1)) for v in qt.VIEWS),
-        strict=True))
+    oof = qt.views_out_of_fold(X, y, data["folds"], owner, sizes, partial(qt.fit_view, C=C1))
     print(f"stage 1 out of fold in {time.time() - t0:.0f}s", flush=True)
     labels = np.stack([y[v] for v in qt.VIEWS], axis=1).astype(np.float32)
     copies: dict[str, list[np.ndarray]] = {a: [] for a in arts}

@@ -129,9 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     # stage 1, out of fold, one job per view
     views = qt.VIEWS
     sizes = {a: len(cs) for a, cs in cands.items()}
-    oof = dict(zip(views, Parallel(n_jobs=2)(
-        delayed(qt.fold_scores)(X, y[v], folds, owner, sizes, partial(qt.fit_view, C=C1)) for v in views),
-        strict=True))
+    oof = qt.views_out_of_fold(X, y, folds, owner, sizes, partial(qt.fit_view, C=C1))
     base = {a: np.mean([oof[v][a] for v in views], axis=0) for a in arts}
     f1_base, th_base, _ = qt.best_threshold(rows, cands, arts, base, bq.evaluate)
     print(f"stage 1 out of fold: F1 {f1_base:.4f} at {th_base} [{time.time() - t_start:.0f}s]", flush=True)
@@ -161,8 +159,7 @@ def main(argv: list[str] | None = None) -> None:
         i += sizes[a]
     Z = np.vstack(blocks)
 
-    second = dict(zip(views, Parallel(n_jobs=2)(
-        delayed(qt.fold_scores)(Z, y[v], folds, owner, sizes, _fit_stage2) for v in views), strict=True))
+    second = qt.views_out_of_fold(Z, y, folds, owner, sizes, _fit_stage2)
     mean2 = {a: np.mean([second[v][a] for v in views], axis=0) for a in arts}
     f1_ctx, th_ctx, _ = qt.best_threshold(rows, cands, arts, mean2, bq.evaluate)
     print(f"stage 2 out of fold: F1 {f1_ctx:.4f} at {th_ctx} [{time.time() - t_start:.0f}s]", flush=True)

@@ -205,3 +205,11 @@ def fold_scores(X, y, folds, owner, sizes, fit):
                 out[a] = [float(p) for p in prob[i : i + n]]
             i += n
     return out
+
+
+def views_out_of_fold(X, y, folds, owner, sizes, fit) -> dict[str, dict[str, list[float]]]:
+    """`fold_scores` of every view (view -> article -> out-of-fold probabilities), two views at a time."""
+    from joblib import Parallel, delayed
+
+    runs = Parallel(n_jobs=2)(delayed(fold_scores)(X, y[v], folds, owner, sizes, fit) for v in VIEWS)
+    return dict(zip(VIEWS, runs, strict=True))

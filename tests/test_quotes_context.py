@@ -106,7 +106,7 @@ def test_the_contextual_scorer_changes_the_sparse_scores(doc):
     cands = generate(doc, TEXT)
     logits = score(cands, load_model())
     before = [c.score for c in cands]
-    context.rescore(cands, doc, TEXT, logits, context.token_ranges(doc))
+    context.rescore(cands, doc, TEXT, logits)
     after = [c.score for c in cands]
     assert all(0.0 <= p <= 1.0 for p in after)
     assert max(abs(x - y) for x, y in zip(before, after, strict=True)) > 0.01

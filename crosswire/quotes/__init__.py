@@ -92,7 +92,7 @@ def _article_quotes(
     if contextual:
         from . import context
 
-        context.rescore(cands, doc, text, logits, context.token_ranges(doc))
+        context.rescore(cands, doc, text, logits)
         cut = context.load()[1]["threshold"]
     kept = decode(cands, cut if threshold is None else threshold)
     resolver = Resolver(doc, quote_index(doc, find_quotes(text)), text)

@@ -208,8 +208,9 @@ def encoder(layers: int) -> Any:
     return fresh.eval()
 
 
-def add_low_rank(enc: Any, rank: int) -> list[LowRank]:
-    """Wrap every linear layer of the encoder's layers in a LowRank update; returns the wrappers."""
+def add_low_rank(enc: Any, rank: int) -> list[tuple[Any, str, LowRank]]:
+    """Wrap every linear layer of the encoder's layers in a LowRank update; returns where each wrapper
+    sits (parent module, attribute name, wrapper), so that `load` can put plain layers back."""
     wrapped = []
     for layer in enc.encoder.layer:
         for module in list(layer.modules()):
@@ -217,7 +218,7 @@ def add_low_rank(enc: Any, rank: int) -> list[LowRank]:
                 if isinstance(child, torch.nn.Linear):
                     lr = LowRank(child, rank)
                     setattr(module, name, lr)
-                    wrapped.append(lr)
+                    wrapped.append((module, name, lr))
     return wrapped
 
 
@@ -256,17 +257,12 @@ def load(path: str = str(CONTEXT_PATH)) -> tuple[ContextScorer, dict[str, Any]]:
     with torch.no_grad():
         for name, value in arrays.items():
             state[name].copy_(torch.from_numpy(value.astype(np.float32)))
-    for lr in wrapped:
-        lr.merged()
-    for layer in enc.encoder.layer:
-        for module in list(layer.modules()):
-            for name, child in list(module.named_children()):
-                if isinstance(child, LowRank):
-                    setattr(module, name, child.base)
+    for module, name, lr in wrapped:
+        setattr(module, name, lr.merged())
     return scorer.eval(), meta
 
 
-def rescore(cands: list, doc: Any, text: str, logits: np.ndarray, tokens_of: Any) -> None:
+def rescore(cands: list, doc: Any, text: str, logits: np.ndarray) -> None:
     """Set each candidate's score from the contextual scorer (mean of the corrected views'
     probabilities), given model.py's view logits for them."""
     from ..nlp import embedder, use_threads
@@ -276,7 +272,7 @@ def rescore(cands: list, doc: Any, text: str, logits: np.ndarray, tokens_of: Any
     use_threads()
     scorer, _ = load()
     inputs = encode(doc, text, embedder().tokenizer)
-    slots = torch.from_numpy(slot_indices(cands, tokens_of, len(doc)))
+    slots = torch.from_numpy(slot_indices(cands, token_ranges(doc), len(doc)))
     with torch.inference_mode():
         states = scorer.token_states(inputs, len(doc))
         out = scorer(states, slots, torch.from_numpy(clip_logits(logits)))
